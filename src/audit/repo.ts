@@ -1,0 +1,125 @@
+import type { Database, Executor, Trx } from '../platform/db/database.js';
+import type { SubtreeRef } from './merkle.js';
+
+export interface EntryRow {
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  leaf: Uint8Array;
+  leaf_hash: Uint8Array;
+}
+
+export interface NodeRow {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+export interface HeadRow {
+  size: number;
+  root: Uint8Array;
+  signed_at: number;
+  signature: Uint8Array;
+  key_id: string;
+}
+
+/** SQL of the ledger. Portable: the only dialect difference is row locking of the tree state. */
+export class AuditRepo {
+  constructor(private readonly db: Database) {}
+
+  /** The current tree size and root, locked for the rest of the transaction on PostgreSQL. */
+  async lockState(trx: Trx): Promise<{ size: number; root: Uint8Array } | undefined> {
+    return trx
+      .selectFrom('audit_state')
+      .select(['size', 'root'])
+      .where('id', '=', 1)
+      .$if(this.db.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
+  }
+
+  async readState(ex: Executor = this.db.kysely): Promise<{ size: number; root: Uint8Array } | undefined> {
+    return ex.selectFrom('audit_state').select(['size', 'root']).where('id', '=', 1).executeTakeFirst();
+  }
+
+  async initState(trx: Trx, emptyRoot: Uint8Array): Promise<void> {
+    await trx.insertInto('audit_state').values({ id: 1, size: 0, root: emptyRoot }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+
+  async writeState(trx: Trx, size: number, root: Uint8Array): Promise<void> {
+    await trx.updateTable('audit_state').set({ size, root }).where('id', '=', 1).execute();
+  }
+
+  async insertEntries(trx: Trx, rows: EntryRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_entries').values(rows.slice(i, i + 500)).execute();
+  }
+
+  async insertNodes(trx: Trx, rows: NodeRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 2000) await trx.insertInto('audit_nodes').values(rows.slice(i, i + 2000)).execute();
+  }
+
+  /** Hashes of the given complete subtrees, keyed `level:index`. */
+  async subtrees(refs: readonly SubtreeRef[], ex: Executor = this.db.kysely): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    if (refs.length === 0) return out;
+    const byLevel = new Map<number, number[]>();
+    for (const r of refs) byLevel.set(r.level, [...(byLevel.get(r.level) ?? []), r.index]);
+    const rows = await ex
+      .selectFrom('audit_nodes')
+      .select(['level', 'idx', 'hash'])
+      .where((eb) => eb.or([...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)]))))
+      .execute();
+    for (const r of rows) out.set(`${r.level}:${r.idx}`, r.hash);
+    return out;
+  }
+
+  async entry(seq: number): Promise<EntryRow | undefined> {
+    return this.db.kysely.selectFrom('audit_entries').selectAll().where('seq', '=', seq).executeTakeFirst();
+  }
+
+  /** Entries in sequence order, in pages, from `afterSeq` (exclusive). */
+  async entriesPage(afterSeq: number, limit: number): Promise<EntryRow[]> {
+    return this.db.kysely.selectFrom('audit_entries').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  }
+
+  async insertHead(trx: Trx, head: HeadRow): Promise<void> {
+    await trx.insertInto('tree_heads').values(head).onConflict((oc) => oc.column('size').doNothing()).execute();
+  }
+
+  async latestHead(): Promise<HeadRow | undefined> {
+    return this.db.kysely.selectFrom('tree_heads').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+  }
+
+  async headAt(size: number): Promise<HeadRow | undefined> {
+    return this.db.kysely.selectFrom('tree_heads').selectAll().where('size', '=', size).executeTakeFirst();
+  }
+
+  async allHeads(): Promise<HeadRow[]> {
+    return this.db.kysely.selectFrom('tree_heads').selectAll().orderBy('size').execute();
+  }
+
+  async siteKeys(): Promise<Array<{ key_id: string; public_key: string }>> {
+    return this.db.kysely.selectFrom('site_keys').select(['key_id', 'public_key']).execute();
+  }
+
+  async registerSiteKey(keyId: string, publicKey: string, at: number): Promise<void> {
+    await this.db.kysely
+      .insertInto('site_keys')
+      .values({ key_id: keyId, public_key: publicKey, created_at: at })
+      .onConflict((oc) => oc.column('key_id').doNothing())
+      .execute();
+  }
+
+  async entriesForSubject(type: string, id: string, limit: number): Promise<EntryRow[]> {
+    return this.db.kysely
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('subject_type', '=', type)
+      .where('subject_id', '=', id)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+}

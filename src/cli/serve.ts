@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { App } from '../app.js';
+import { buildServer } from '../http/server.js';
+import { EXIT_OK } from './output.js';
+
+/**
+ * `custodia serve`: the API and, in the embedded shape, the job worker and the tree-head signer in
+ * one process. On a new site it creates the first administrator and prints the one-time password.
+ */
+export async function serveCommand(app: App): Promise<number> {
+  const { config, log } = app;
+  if ((await app.identity.countUsers()) === 0) {
+    const password = randomBytes(12).toString('base64url');
+    await app.identity.addUser({ username: 'admin', password, roles: ['admin'], displayName: 'Administrator' }, null);
+    process.stdout.write(
+      [
+        '',
+        '  New Custodia site: created the administrator account.',
+        '    username: admin',
+        `    password: ${password}`,
+        '  It is shown only this once. The administrator manages users and settings and cannot view recordings;',
+        '  add a collector with:  printf %s "$PW" | npx custodia user add --username NAME --password-stdin --role collector',
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  if (app.siteKeyCreated) log.info({ keyDir: `${config.dataDir}/keys` }, 'created the site signing key (Ed25519): back it up with the data folder');
+  await app.ledger.signHead();
+  const server = await buildServer(app);
+  if (config.runJobs) app.jobs.start(config.jobPollMs);
+  const signer = setInterval(() => {
+    app.ledger.signHead().catch((e: unknown) => log.error({ err: e }, 'signing a tree head failed'));
+  }, config.treeHeadIntervalMs);
+  await server.listen({ host: config.host, port: config.port });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`Custodia is serving at http://${config.host}:${port} (data: ${config.dataDir}, database: ${app.db.dialect})\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  log.info('shutting down');
+  clearInterval(signer);
+  await server.close();
+  await app.jobs.stop();
+  await app.ledger.signHead();
+  return EXIT_OK;
+}

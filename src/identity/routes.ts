@@ -1,0 +1,62 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { requestMeta } from '../http/types.js';
+
+export const SESSION_COOKIE = 'custodia_session';
+
+const Me = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  unitId: z.string(),
+  badge: z.string().nullable(),
+});
+
+export function identityRoutes(app: App): FastifyPluginAsync {
+  return async (f) => {
+    const server = f.withTypeProvider<ZodTypeProvider>();
+
+    server.post('/api/auth/login', {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with username and password; sets an HttpOnly session cookie',
+        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+        response: { 200: z.object({ user: Me, expiresAt: z.number() }) },
+      },
+      handler: async (req, reply) => {
+        const { secret, expiresAt, actor } = await app.identity.login(req.body.username, req.body.password, requestMeta(req));
+        void reply.setCookie(SESSION_COOKIE, secret, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: app.config.secureCookies,
+          path: '/',
+          expires: new Date(expiresAt),
+        });
+        return { user: { id: actor.id, username: actor.username, displayName: actor.displayName, roles: actor.roles, unitId: actor.unitId, badge: actor.badge }, expiresAt };
+      },
+    });
+
+    server.post('/api/auth/logout', {
+      config: { auth: 'user' },
+      schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } },
+      handler: async (req, reply) => {
+        await app.identity.logout(req.actor!, requestMeta(req));
+        void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send(null);
+      },
+    });
+
+    server.get('/api/auth/me', {
+      config: { auth: 'user' },
+      schema: { tags: ['auth'], summary: 'Who am I', response: { 200: Me } },
+      handler: async (req) => {
+        const a = req.actor!;
+        return { id: a.id, username: a.username, displayName: a.displayName, roles: a.roles, unitId: a.unitId, badge: a.badge };
+      },
+    });
+  };
+}

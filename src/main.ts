@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+import { auditCommand } from './cli/audit.js';
+import { tokenCommand, unitAddCommand, userAddCommand } from './cli/admin.js';
+import { openForCli, type GlobalFlags } from './cli/context.js';
+import { ingestCommand } from './cli/ingest.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/output.js';
+import { serveCommand } from './cli/serve.js';
+import { verifyCommand } from './cli/verify.js';
+import { ConfigError } from './config.js';
+
+const HELP = `Custodia — evidence platform for body-worn recorder audio and video
+
+Usage: custodia <command> [options]
+
+  serve [--port N] [--host H]          serve the API (default http://127.0.0.1:8080)
+  ingest <folder>... [--device SERIAL] [--officer BADGE] [--unit CODE]
+         [--collector USERNAME] [--station NAME] [--wipe-source]
+                                        import folders (docked recorders or any folder)
+  ingest --watch <dock-root> [--wipe-source] [--poll-ms N]
+                                        collection station: import each recorder docked there
+  verify                                re-hash every original and ledger entry, check signed heads
+  audit head | export | prove <seq> [treeSize] | consistency <from> <to>
+  user add --username U --password-stdin --role ROLE[,ROLE] [--unit CODE] [--badge B]
+  unit add --code C --name N [--parent CODE]
+  token create|list|revoke --username U [--name N] [--id ID]
+  jobs run                              run queued derivative jobs now, then exit
+
+Global options:
+  --data DIR     data folder (default ./data, or CUSTODIA_DATA)
+  --json         machine-readable output
+  -h, --help     this help
+
+Exit codes: 0 success, 1 a check or an import failed, 2 bad usage.
+`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        device: { type: 'string' },
+        officer: { type: 'string' },
+        unit: { type: 'string' },
+        collector: { type: 'string' },
+        station: { type: 'string' },
+        'wipe-source': { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        'poll-ms': { type: 'string' },
+        username: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        role: { type: 'string' },
+        badge: { type: 'string' },
+        'display-name': { type: 'string' },
+        code: { type: 'string' },
+        name: { type: 'string' },
+        parent: { type: 'string' },
+        id: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${HELP}`);
+    return EXIT_USAGE;
+  }
+  const { values: v, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (v.help || !command) {
+    process.stdout.write(HELP);
+    return v.help ? EXIT_OK : EXIT_USAGE;
+  }
+  const flags: GlobalFlags = { data: v.data, json: v.json };
+  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs'];
+  if (!known.includes(command)) {
+    process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
+    return EXIT_USAGE;
+  }
+  const num = (s: string | undefined, name: string): number | undefined => {
+    if (s === undefined) return undefined;
+    if (!/^\d+$/.test(s)) throw new UsageError(`${name} must be a number`);
+    return Number(s);
+  };
+
+  let app;
+  try {
+    app = await openForCli(env, flags, { port: num(v.port, '--port'), host: v.host });
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`custodia: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(app);
+      case 'ingest':
+        return await ingestCommand(app, {
+          ...flags,
+          sources: rest,
+          device: v.device,
+          officer: v.officer,
+          unit: v.unit,
+          collector: v.collector,
+          station: v.station,
+          wipeSource: v['wipe-source'],
+          watch: v.watch,
+          pollMs: num(v['poll-ms'], '--poll-ms') ?? 2000,
+        });
+      case 'verify':
+        return await verifyCommand(app, flags);
+      case 'audit':
+        return await auditCommand(app, rest);
+      case 'user':
+        if (rest[0] !== 'add') throw new UsageError('user needs: add');
+        return await userAddCommand(app, { ...flags, username: v.username, passwordStdin: v['password-stdin'], role: v.role, unit: v.unit, badge: v.badge, displayName: v['display-name'] });
+      case 'unit':
+        if (rest[0] !== 'add') throw new UsageError('unit needs: add');
+        return await unitAddCommand(app, { ...flags, code: v.code, name: v.name, parent: v.parent });
+      case 'token':
+        return await tokenCommand(app, rest[0], { ...flags, username: v.username, name: v.name, id: v.id });
+      case 'jobs': {
+        if (rest[0] !== 'run') throw new UsageError('jobs needs: run');
+        const n = await app.jobs.runUntilIdle();
+        await app.ledger.signHead();
+        process.stdout.write(flags.json ? `${JSON.stringify({ ran: n, counts: await app.jobs.counts() })}\n` : `ran ${n} job(s)\n`);
+        return EXIT_OK;
+      }
+      default:
+        return EXIT_USAGE;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`custodia: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    app.log.error({ err: e }, 'command failed');
+    process.stderr.write(`custodia: ${(e as Error).message}\n`);
+    return EXIT_FAILED;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,177 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { chmod, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { failpoint } from '../failpoints.js';
+import { copyAndHash, SourceReadError } from './one-pass-copy.js';
+
+export { SourceReadError };
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  /** False when a blob with these bytes was already stored: nothing new was written. */
+  created: boolean;
+}
+
+export interface BlobEntry {
+  sha256: string;
+  path: string;
+  size: number;
+}
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fd = await open(dir, 'r');
+  try {
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+}
+
+/**
+ * Content-addressed store of originals on a local filesystem: `sha256/ab/cd/<hash>`.
+ * A blob is written to `tmp/`, fsynced, made read-only, renamed into place, and its directory
+ * fsynced. Nothing ever rewrites a stored blob; only retention (later) removes one.
+ */
+export class FsBlobStore {
+  readonly root: string;
+  readonly tmpDir: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.tmpDir = path.join(this.root, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(path.join(this.root, 'sha256'), { recursive: true });
+    await mkdir(this.tmpDir, { recursive: true });
+  }
+
+  pathOf(sha256: string): string {
+    if (!SHA256_RE.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  /** A fresh temp path inside the store (same filesystem, so the final rename is atomic). */
+  tempPath(label = 'import'): string {
+    return path.join(this.tmpDir, `${label}-${process.pid}-${randomBytes(8).toString('hex')}`);
+  }
+
+  /**
+   * Copies an already-opened source into the store in one pass. The caller owns `src`.
+   * Source failures throw SourceReadError; the temp file is always removed on failure.
+   */
+  async putFromHandle(src: FileHandle, onBytes?: (n: number) => void, expectedSize?: number): Promise<StoredBlob> {
+    const tmp = this.tempPath();
+    const dst = await open(tmp, 'wx', 0o600);
+    let result: { sha256: string; size: number };
+    try {
+      result = await copyAndHash(src, dst, onBytes);
+      if (expectedSize !== undefined && result.size !== expectedSize) {
+        throw new SourceReadError(`the source changed while it was read (${expectedSize} bytes expected, ${result.size} read); not imported, source kept`, undefined);
+      }
+      failpoint('blob.before-fsync');
+      await dst.sync();
+    } catch (e) {
+      await dst.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    await dst.close();
+    return this.commitTemp(tmp, result);
+  }
+
+  /**
+   * Takes ownership of a complete file already inside the store's filesystem (a finished
+   * upload): reads it once to hash, fsyncs and moves it into place — no second copy.
+   */
+  async adopt(file: string, onBytes?: (n: number) => void): Promise<StoredBlob> {
+    const tmp = this.tempPath('adopt');
+    await rename(file, tmp);
+    const fd = await open(tmp, 'r+');
+    let result: { sha256: string; size: number };
+    try {
+      result = await copyAndHash(fd, undefined, onBytes);
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
+    return this.commitTemp(tmp, result);
+  }
+
+  private async commitTemp(tmp: string, result: { sha256: string; size: number }): Promise<StoredBlob> {
+    const final = this.pathOf(result.sha256);
+    const dir = path.dirname(final);
+    if (await exists(final)) {
+      await unlink(tmp);
+      return { ...result, created: false };
+    }
+    await mkdir(dir, { recursive: true });
+    await chmod(tmp, 0o444);
+    failpoint('blob.before-rename');
+    await rename(tmp, final);
+    failpoint('blob.after-rename');
+    await fsyncDir(dir);
+    await fsyncDir(this.tmpDir);
+    return { ...result, created: true };
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return exists(this.pathOf(sha256));
+  }
+
+  /** Re-reads a stored blob and returns its SHA-256 (for verification). */
+  async rehash(sha256: string, onBytes?: (n: number) => void): Promise<{ sha256: string; size: number }> {
+    const fd = await open(this.pathOf(sha256), 'r');
+    try {
+      return await copyAndHash(fd, undefined, onBytes);
+    } finally {
+      await fd.close();
+    }
+  }
+
+  createReadStream(sha256: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.pathOf(sha256), { ...range, highWaterMark: 1024 * 1024 });
+  }
+
+  /** Every stored blob, by walking the tree (for verify: finds blobs the database doesn't know). */
+  async *list(): AsyncGenerator<BlobEntry> {
+    const base = path.join(this.root, 'sha256');
+    for (const a of await readdirSafe(base)) {
+      for (const b of await readdirSafe(path.join(base, a))) {
+        for (const name of await readdirSafe(path.join(base, a, b))) {
+          const p = path.join(base, a, b, name);
+          const st = await stat(p);
+          yield { sha256: name, path: p, size: st.size };
+        }
+      }
+    }
+  }
+
+  /** Temp files left by interrupted imports (a crash mid-copy). Safe to remove when no import runs. */
+  async listTemp(): Promise<string[]> {
+    return (await readdirSafe(this.tmpDir)).map((n) => path.join(this.tmpDir, n));
+  }
+}
+
+async function readdirSafe(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}

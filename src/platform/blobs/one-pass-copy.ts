@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+
+/** 4 MiB chunks: large enough that syscalls and hash calls are amortized, small enough for 3 in flight. */
+export const CHUNK_SIZE = 4 * 1024 * 1024;
+
+export class SourceReadError extends Error {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function writeAll(fd: FileHandle, buf: Buffer): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fd.write(buf, off, buf.length - off, null);
+    off += bytesWritten;
+  }
+}
+
+/**
+ * Reads `src` once, start to end, and in the same pass hashes (SHA-256) and writes every byte to
+ * `dst` (when given). Reads, hashing and writes overlap: while chunk n is hashed on this thread
+ * and written by the thread pool, chunk n+1 is already being read. Three rotating buffers keep
+ * memory flat whatever the file size.
+ */
+export async function copyAndHash(
+  src: FileHandle,
+  dst: FileHandle | undefined,
+  onBytes?: (n: number) => void,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  const bufs = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+  let pos = 0;
+  let i = 0;
+  const read = (buf: Buffer, at: number) =>
+    src.read(buf, 0, CHUNK_SIZE, at).catch((e: unknown) => {
+      throw new SourceReadError(`reading the source failed at byte ${at}: ${(e as Error).message}`, e);
+    });
+  let pendingRead = read(bufs[0]!, 0);
+  let pendingWrite: Promise<void> | undefined;
+  try {
+    for (;;) {
+      const { bytesRead } = await pendingRead;
+      if (bytesRead === 0) break;
+      const chunk = bufs[i % 3]!.subarray(0, bytesRead);
+      pos += bytesRead;
+      pendingRead = read(bufs[(i + 1) % 3]!, pos);
+      hash.update(chunk);
+      if (pendingWrite) await pendingWrite;
+      if (dst) pendingWrite = writeAll(dst, chunk);
+      onBytes?.(bytesRead);
+      i += 1;
+    }
+    if (pendingWrite) await pendingWrite;
+  } catch (e) {
+    // Settle the in-flight operations before the caller closes the handles.
+    await Promise.allSettled([pendingRead, pendingWrite]);
+    throw e;
+  }
+  return { sha256: hash.digest('hex'), size: pos };
+}

@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Trx = Transaction<DB>;
+export type Executor = Kysely<DB> | Trx;
+
+/**
+ * One database handle for the whole process. `transact` runs a unit of work in a transaction;
+ * units submitted while another commit is in flight share the next commit (group commit), each
+ * inside its own savepoint so one failing unit rolls back alone.
+ */
+export class Database {
+  private queue: Array<{ work: (trx: Trx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private flushing = false;
+  private afterCommitHooks = new WeakMap<Trx, Array<() => void>>();
+
+  constructor(
+    readonly kysely: Kysely<DB>,
+    readonly dialect: Dialect,
+    readonly location: string,
+  ) {}
+
+  /** Runs `work` atomically. Resolves after the commit is durable. */
+  transact<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** Registers a callback to run once the transaction `trx` has committed (e.g. enqueue jobs, notify). */
+  afterCommit(trx: Trx, hook: () => void): void {
+    const hooks = this.afterCommitHooks.get(trx);
+    if (hooks) hooks.push(hook);
+    else this.afterCommitHooks.set(trx, [hook]);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 1000);
+        const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+        let hooks: Array<() => void> = [];
+        try {
+          await this.kysely.transaction().execute(async (trx) => {
+            if (batch.length === 1) {
+              const only = batch[0]!;
+              try {
+                outcomes.push({ ok: true, value: await only.work(trx) });
+              } catch (error) {
+                outcomes.push({ ok: false, error });
+                throw error;
+              }
+            } else {
+              for (const [i, unit] of batch.entries()) {
+                const name = sql.raw(`unit_${i}`);
+                await sql`savepoint ${name}`.execute(trx);
+                try {
+                  const value = await unit.work(trx);
+                  await sql`release savepoint ${name}`.execute(trx);
+                  outcomes.push({ ok: true, value });
+                } catch (error) {
+                  await sql`rollback to savepoint ${name}`.execute(trx);
+                  await sql`release savepoint ${name}`.execute(trx);
+                  outcomes.push({ ok: false, error });
+                }
+              }
+            }
+            hooks = this.afterCommitHooks.get(trx) ?? [];
+            this.afterCommitHooks.delete(trx);
+          });
+        } catch (error) {
+          // The commit itself failed (or the single unit threw): every unit fails with it.
+          for (const [i, unit] of batch.entries()) {
+            const o = outcomes[i];
+            unit.reject(o && !o.ok ? o.error : error);
+          }
+          continue;
+        }
+        for (const [i, unit] of batch.entries()) {
+          const o = outcomes[i]!;
+          if (o.ok) unit.resolve(o.value);
+          else unit.reject(o.error);
+        }
+        for (const hook of hooks) hook();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}
+
+/**
+ * Opens the database named by `url`: `sqlite://<path>` (embedded default) or `postgres://…`.
+ * SQLite runs in WAL mode with synchronous=FULL: a commit survives power loss.
+ */
+export function openDatabase(url: string): Database {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // int8 (bigint) columns hold epoch milliseconds and sizes: well inside 2^53.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    return new Database(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', url.replace(/:[^:@/]*@/, ':***@'));
+  }
+  const file = url.startsWith('sqlite://') ? url.slice('sqlite://'.length) : url;
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new SqliteDatabase(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536');
+  db.defaultSafeIntegers(false);
+  return new Database(new Kysely<DB>({ dialect: new SqliteDialect({ database: db }) }), 'sqlite', file);
+}

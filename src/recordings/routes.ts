@@ -1,0 +1,145 @@
+import { createReadStream } from 'node:fs';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { requestMeta } from '../http/types.js';
+import { contentDisposition, parseRange } from '../platform/http/range.js';
+
+const RecordingView = z.object({
+  id: z.string(),
+  sha256: z.string(),
+  size: z.number(),
+  originalName: z.string(),
+  sourceKind: z.string(),
+  unitId: z.string(),
+  deviceSerial: z.string().nullable(),
+  officerBadge: z.string().nullable(),
+  collectedBy: z.string().nullable(),
+  collectedAt: z.number(),
+  station: z.string(),
+  batchId: z.string().nullable(),
+  fileNamePattern: z.string().nullable(),
+  timeSource: z.string(),
+  deviceStartedAt: z.number().nullable(),
+  deviceEndedAt: z.number().nullable(),
+  clockOffsetMs: z.number(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  importDelayMs: z.number().nullable(),
+  lateImport: z.boolean(),
+  container: z.string().nullable(),
+  videoCodec: z.string().nullable(),
+  audioCodec: z.string().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  playable: z.boolean(),
+  damaged: z.boolean(),
+  damageReason: z.string().nullable(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+const RecordingDetail = RecordingView.extend({
+  sourcePath: z.string(),
+  media: z.unknown(),
+  derivatives: z.array(z.object({ kind: z.string(), size: z.number(), sha256: z.string(), createdAt: z.number() })),
+});
+
+const IdParams = z.object({ id: z.uuid() });
+const instant = z.coerce.number().int().describe('UTC epoch milliseconds');
+
+export function recordingRoutes(app: App): FastifyPluginAsync {
+  const sendContent = async (req: FastifyRequest, id: string, reply: FastifyReply, use: 'play' | 'download') => {
+    const handle = await app.recordings.openContent(req.actor!, id, use, req.headers.range ?? null, requestMeta(req));
+    const total = handle.size;
+    const range = parseRange(req.headers.range, total);
+    void reply.header('Accept-Ranges', 'bytes').header('ETag', `"${handle.sha256}"`).header('Content-Type', handle.contentType).header('Cache-Control', 'private, no-store');
+    void reply.header('Content-Disposition', contentDisposition(use === 'download' ? 'attachment' : 'inline', handle.fileName));
+    if (use === 'download') void reply.header('Digest', `sha-256=${Buffer.from(handle.sha256, 'hex').toString('base64')}`);
+    if (range === 'unsatisfiable') return reply.status(416).header('Content-Range', `bytes */${total}`).send();
+    if (range === null) return reply.header('Content-Length', total).send(createReadStream(handle.path, { highWaterMark: 1024 * 1024 }));
+    return reply
+      .status(206)
+      .header('Content-Range', `bytes ${range.start}-${range.end}/${total}`)
+      .header('Content-Length', range.end - range.start + 1)
+      .send(createReadStream(handle.path, { start: range.start, end: range.end, highWaterMark: 1024 * 1024 }));
+  };
+
+  return async (f) => {
+    const server = f.withTypeProvider<ZodTypeProvider>();
+
+    server.get('/api/recordings', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['recordings'],
+        summary: 'Search recordings (unit subtree, device, officer, time range, text); stable sort by corrected start time, then id',
+        querystring: z.object({
+          unit: z.uuid().optional().describe('unit id: this unit and every unit below it'),
+          device: z.string().max(64).optional(),
+          officer: z.string().max(64).optional(),
+          from: instant.optional(),
+          to: instant.optional(),
+          q: z.string().max(200).optional().describe('text in file name, title or description'),
+          damaged: z.enum(['true', 'false']).optional(),
+          order: z.enum(['asc', 'desc']).default('desc'),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          cursor: z.string().max(500).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(RecordingView), nextCursor: z.string().nullable() }) },
+      },
+      handler: async (req) => {
+        const q = req.query;
+        return app.recordings.search(
+          req.actor!,
+          { unitId: q.unit, deviceSerial: q.device, officerBadge: q.officer, from: q.from, to: q.to, text: q.q, damaged: q.damaged === undefined ? undefined : q.damaged === 'true', order: q.order, limit: q.limit, cursor: q.cursor },
+          requestMeta(req),
+        );
+      },
+    });
+
+    server.get('/api/recordings/:id', {
+      config: { auth: 'user' },
+      schema: { tags: ['recordings'], summary: 'Every stored fact of a recording', params: IdParams, response: { 200: RecordingDetail } },
+      handler: async (req) => app.recordings.detail(req.actor!, req.params.id, requestMeta(req)),
+    });
+
+    server.patch('/api/recordings/:id', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['recordings'],
+        summary: 'Change descriptive metadata (never the original or its facts); audited',
+        params: IdParams,
+        body: z.object({ title: z.string().max(200).nullable().optional(), description: z.string().max(4000).nullable().optional(), reason: z.string().max(500).optional() }),
+        response: { 200: RecordingDetail },
+      },
+      handler: async (req) => app.recordings.updateMetadata(req.actor!, req.params.id, req.body, req.body.reason, requestMeta(req)),
+    });
+
+    server.get('/api/recordings/:id/playback', {
+      config: { auth: 'user' },
+      schema: { tags: ['recordings'], summary: 'Browser-playable stream (proxy, or the original when it plays as is); HTTP Range; audited', params: IdParams },
+      handler: async (req, reply) => sendContent(req, req.params.id, reply, 'play'),
+    });
+
+    server.get('/api/recordings/:id/download', {
+      config: { auth: 'user' },
+      schema: { tags: ['recordings'], summary: 'The original, byte for byte; HTTP Range; audited', params: IdParams },
+      handler: async (req, reply) => sendContent(req, req.params.id, reply, 'download'),
+    });
+
+    server.get('/api/recordings/:id/thumbnails', {
+      config: { auth: 'user' },
+      schema: { tags: ['recordings'], summary: 'Thumbnail strip (JPEG, 10 frames side by side)', params: IdParams },
+      handler: async (req, reply) => {
+        const p = await app.recordings.thumbnails(req.actor!, req.params.id, requestMeta(req));
+        return reply.type('image/jpeg').header('Cache-Control', 'private, max-age=3600').send(createReadStream(p));
+      },
+    });
+  };
+}

@@ -1,0 +1,358 @@
+import { stat } from 'node:fs/promises';
+import type { AuditLedger } from '../audit/index.js';
+import { auditActor, authorize, type Action, type Actor, type RequestMeta } from '../identity/index.js';
+import type { FsBlobStore } from '../platform/blobs/fs-store.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import { newId } from '../platform/ids.js';
+import type { JobQueue } from '../platform/jobs/queue.js';
+import type { MediaFacts } from '../platform/media/ffmpeg.js';
+import { DERIVATIVE_PIPELINE } from './derivatives.js';
+import type { RecordingQuery, RecordingRow, RecordingsRepo } from './repo.js';
+import { deviceStartTime, isLateImport, recordingTimes } from './timing.js';
+
+/** A file whose bytes are stored and verified, ready to become a recording. */
+export interface ImportedFile {
+  sha256: string;
+  size: number;
+  originalName: string;
+  sourcePath: string;
+  sourceKind: RecordingRow['source_kind'];
+  batchId: string | null;
+  unitId: string;
+  deviceSerial: string | null;
+  officerBadge: string | null;
+  station: string;
+  fileNamePattern: string | null;
+  fileNameStart?: number | undefined;
+  fileMtime?: number | undefined;
+  clockOffsetMs: number;
+  media: MediaFacts;
+  /** Flags found while copying (e.g. the source vanished after it was read). */
+  notes: string[];
+}
+
+export type ImportOutcome = { status: 'imported'; recording: RecordingRow } | { status: 'duplicate'; recording: RecordingRow };
+
+export interface RecordingView {
+  id: string;
+  sha256: string;
+  size: number;
+  originalName: string;
+  sourceKind: string;
+  unitId: string;
+  deviceSerial: string | null;
+  officerBadge: string | null;
+  collectedBy: string | null;
+  collectedAt: number;
+  station: string;
+  batchId: string | null;
+  fileNamePattern: string | null;
+  timeSource: string;
+  deviceStartedAt: number | null;
+  deviceEndedAt: number | null;
+  clockOffsetMs: number;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  importDelayMs: number | null;
+  lateImport: boolean;
+  container: string | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  playable: boolean;
+  damaged: boolean;
+  damageReason: string | null;
+  title: string | null;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RecordingDetail extends RecordingView {
+  sourcePath: string;
+  media: unknown;
+  derivatives: Array<{ kind: string; size: number; sha256: string; createdAt: number }>;
+}
+
+export interface ContentHandle {
+  path: string;
+  size: number;
+  contentType: string;
+  fileName: string;
+  sha256: string;
+}
+
+export interface SearchInput extends Omit<RecordingQuery, 'unitIds' | 'after'> {
+  unitId?: string | undefined;
+  cursor?: string | undefined;
+}
+
+export function encodeCursor(r: { started_at: number; id: string }): string {
+  return Buffer.from(JSON.stringify([r.started_at, r.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { startedAt: number; id: string } {
+  try {
+    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof startedAt === 'number' && typeof id === 'string') return { startedAt, id };
+  } catch {
+    // fall through
+  }
+  throw Invalid('cursor_invalid', 'the paging cursor is not valid');
+}
+
+export interface UnitScope {
+  subtreeIds(unitId: string): Promise<string[]>;
+}
+
+export interface DerivativePaths {
+  dir(recordingId: string): string;
+}
+
+export class RecordingsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RecordingsRepo,
+    private readonly ledger: AuditLedger,
+    private readonly jobs: JobQueue,
+    private readonly blobs: FsBlobStore,
+    private readonly units: UnitScope,
+    private readonly clock: Clock,
+    private readonly uploadDeadlineHours: number,
+  ) {}
+
+  /**
+   * Turns a stored, verified blob into a recording: blob row, recording row and ledger entry in one
+   * transaction; derivative jobs are queued in it too, so they exist only if it committed. The same
+   * bytes imported again link to the existing recording (unique blob hash) — nothing duplicated.
+   */
+  async registerImport(f: ImportedFile, actor: Actor | null, meta: RequestMeta): Promise<ImportOutcome> {
+    const now = this.clock.now();
+    const start = deviceStartTime({ fileNameStart: f.fileNameStart, containerCreation: f.media.creationTime, fileMtime: f.fileMtime, importedAt: now });
+    const t = recordingTimes(start.at, f.media.durationMs, f.clockOffsetMs, now);
+    const row: RecordingRow = {
+      id: newId(now),
+      blob_sha256: f.sha256,
+      size: f.size,
+      original_name: f.originalName,
+      source_path: f.sourcePath,
+      source_kind: f.sourceKind,
+      batch_id: f.batchId,
+      unit_id: f.unitId,
+      device_serial: f.deviceSerial,
+      officer_badge: f.officerBadge,
+      collected_by: actor?.id ?? null,
+      collected_at: now,
+      station: f.station,
+      file_name_pattern: f.fileNamePattern,
+      device_started_at: t.deviceStartedAt,
+      device_ended_at: t.deviceEndedAt,
+      clock_offset_ms: f.clockOffsetMs,
+      started_at: t.startedAt,
+      ended_at: t.endedAt,
+      time_source: start.source,
+      duration_ms: f.media.durationMs,
+      import_delay_ms: t.importDelayMs,
+      media_probed: 1,
+      media: JSON.stringify({ streams: f.media.streams, tags: f.media.tags, creationTime: f.media.creationTime, notes: f.notes }),
+      container: f.media.container,
+      video_codec: f.media.videoCodec,
+      audio_codec: f.media.audioCodec,
+      width: f.media.width,
+      height: f.media.height,
+      latitude: f.media.latitude,
+      longitude: f.media.longitude,
+      playable: f.media.browserPlayable ? 1 : 0,
+      damaged: f.media.damaged ? 1 : 0,
+      damage_reason: f.media.damageReason,
+      title: null,
+      description: null,
+      created_at: now,
+      updated_at: now,
+    };
+    return this.db.transact(async (trx) => {
+      await this.repo.ensureBlob(trx, f.sha256, f.size, now);
+      const existing = await this.repo.byBlob(f.sha256, trx);
+      if (existing) return { status: 'duplicate', recording: existing } as const;
+      await this.repo.insert(trx, row);
+      await this.ledger.append(trx, {
+        actor: auditActor(actor),
+        action: 'recording.import',
+        subject: { type: 'recording', id: row.id },
+        ip: meta.ip,
+        details: {
+          sha256: f.sha256,
+          size: f.size,
+          name: f.originalName,
+          source: f.sourcePath,
+          sourceKind: f.sourceKind,
+          batch: f.batchId,
+          device: f.deviceSerial,
+          officer: f.officerBadge,
+          station: f.station,
+          deviceStartedAt: t.deviceStartedAt,
+          startedAt: t.startedAt,
+          clockOffsetMs: f.clockOffsetMs,
+          importDelayMs: t.importDelayMs,
+          damaged: row.damaged === 1,
+        },
+      });
+      for (const job of DERIVATIVE_PIPELINE) await this.jobs.enqueue(trx, job, { recordingId: row.id });
+      return { status: 'imported', recording: row } as const;
+    });
+  }
+
+  /** Allows or denies; a denial is itself in the ledger (DESIGN invariant 4). */
+  async assertAllowed(actor: Actor, action: Action, subject: { type: string; id: string } | null, meta: RequestMeta): Promise<void> {
+    const d = authorize(actor, action);
+    if (d.allow) return;
+    await this.ledger.record({ actor: auditActor(actor), action: 'access.denied', subject, ip: meta.ip, details: { attempted: action, reason: d.reason } });
+    throw Forbidden(d.reason, `not permitted: ${action}`, { action });
+  }
+
+  async search(actor: Actor, input: SearchInput, meta: RequestMeta): Promise<{ items: RecordingView[]; nextCursor: string | null }> {
+    await this.assertAllowed(actor, 'recording.search', null, meta);
+    const mine = await this.units.subtreeIds(actor.unitId);
+    let unitIds = mine;
+    if (input.unitId) {
+      if (!mine.includes(input.unitId)) return { items: [], nextCursor: null };
+      unitIds = await this.units.subtreeIds(input.unitId);
+    }
+    const rows = await this.repo.search({ ...input, unitIds, limit: input.limit + 1, after: input.cursor ? decodeCursor(input.cursor) : undefined });
+    const page = rows.slice(0, input.limit);
+    const last = page[page.length - 1];
+    return { items: page.map((r) => this.view(r)), nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
+  }
+
+  /** A recording the actor may know about; otherwise not found (its existence is not revealed). */
+  private async visible(actor: Actor, id: string): Promise<RecordingRow> {
+    const row = await this.repo.byId(id);
+    if (!row || !(await this.units.subtreeIds(actor.unitId)).includes(row.unit_id)) throw NotFound('recording_not_found', `no recording ${id}`);
+    return row;
+  }
+
+  async detail(actor: Actor, id: string, meta: RequestMeta): Promise<RecordingDetail> {
+    await this.assertAllowed(actor, 'recording.read', { type: 'recording', id }, meta);
+    const row = await this.visible(actor, id);
+    const derivatives = await this.repo.derivatives(id);
+    return {
+      ...this.view(row),
+      sourcePath: row.source_path,
+      media: row.media ? (JSON.parse(row.media) as unknown) : null,
+      derivatives: derivatives.map((d) => ({ kind: d.kind, size: d.size, sha256: d.sha256, createdAt: d.created_at })),
+    };
+  }
+
+  /** Changes descriptive metadata (never the original's facts); the change and its entry commit together. */
+  async updateMetadata(actor: Actor, id: string, changes: { title?: string | null | undefined; description?: string | null | undefined }, reason: string | undefined, meta: RequestMeta): Promise<RecordingDetail> {
+    await this.assertAllowed(actor, 'recording.update', { type: 'recording', id }, meta);
+    const row = await this.visible(actor, id);
+    const set: Partial<RecordingRow> = {};
+    const before: Record<string, unknown> = {};
+    if (changes.title !== undefined && changes.title !== row.title) {
+      set.title = changes.title;
+      before.title = row.title;
+    }
+    if (changes.description !== undefined && changes.description !== row.description) {
+      set.description = changes.description;
+      before.description = row.description;
+    }
+    if (Object.keys(set).length > 0) {
+      set.updated_at = this.clock.now();
+      await this.db.transact(async (trx) => {
+        await this.repo.update(trx, id, set);
+        await this.ledger.append(trx, { actor: auditActor(actor), action: 'recording.update', subject: { type: 'recording', id }, ip: meta.ip, reason: reason ?? null, details: { before, after: { title: set.title, description: set.description } } });
+      });
+    }
+    return this.detail(actor, id, meta);
+  }
+
+  /**
+   * Opens content for playback (the browser proxy, or the original when it plays as is) or download
+   * (the original). The use is in the ledger before a byte is served.
+   */
+  async openContent(actor: Actor, id: string, use: 'play' | 'download', range: string | null, meta: RequestMeta): Promise<ContentHandle> {
+    const action: Action = use === 'play' ? 'recording.play' : 'recording.download';
+    const row = await this.visible(actor, id);
+    await this.assertAllowed(actor, action, { type: 'recording', id }, meta);
+    let handle: ContentHandle;
+    if (use === 'download' || row.playable === 1) {
+      handle = { path: this.blobs.pathOf(row.blob_sha256), size: row.size, contentType: contentTypeOf(row.original_name, row.container), fileName: row.original_name, sha256: row.blob_sha256 };
+    } else {
+      const proxy = await this.repo.derivative(id, 'proxy');
+      if (!proxy) throw Conflict('proxy_not_ready', 'this recording does not play in a browser as is and its playback copy is not ready yet');
+      handle = { path: proxy.path, size: (await stat(proxy.path)).size, contentType: 'video/mp4', fileName: `${id}.mp4`, sha256: proxy.sha256 };
+    }
+    await this.ledger.record({
+      actor: auditActor(actor),
+      action: use === 'play' ? 'recording.playback' : 'recording.download',
+      subject: { type: 'recording', id },
+      ip: meta.ip,
+      details: { sha256: handle.sha256, range, via: actor.via.kind },
+    });
+    return handle;
+  }
+
+  async thumbnails(actor: Actor, id: string, meta: RequestMeta): Promise<string> {
+    await this.assertAllowed(actor, 'recording.read', { type: 'recording', id }, meta);
+    await this.visible(actor, id);
+    const d = await this.repo.derivative(id, 'thumbnails');
+    if (!d) throw NotFound('thumbnails_not_ready', 'thumbnails are not made yet');
+    return d.path;
+  }
+
+  view(r: RecordingRow): RecordingView {
+    return {
+      id: r.id,
+      sha256: r.blob_sha256,
+      size: r.size,
+      originalName: r.original_name,
+      sourceKind: r.source_kind,
+      unitId: r.unit_id,
+      deviceSerial: r.device_serial,
+      officerBadge: r.officer_badge,
+      collectedBy: r.collected_by,
+      collectedAt: r.collected_at,
+      station: r.station,
+      batchId: r.batch_id,
+      fileNamePattern: r.file_name_pattern,
+      timeSource: r.time_source,
+      deviceStartedAt: r.device_started_at,
+      deviceEndedAt: r.device_ended_at,
+      clockOffsetMs: r.clock_offset_ms,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      durationMs: r.duration_ms,
+      importDelayMs: r.import_delay_ms,
+      lateImport: isLateImport(r.import_delay_ms, this.uploadDeadlineHours),
+      container: r.container,
+      videoCodec: r.video_codec,
+      audioCodec: r.audio_codec,
+      width: r.width,
+      height: r.height,
+      latitude: r.latitude,
+      longitude: r.longitude,
+      playable: r.playable === 1,
+      damaged: r.damaged === 1,
+      damageReason: r.damage_reason,
+      title: r.title,
+      description: r.description,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+}
+
+function contentTypeOf(name: string, container: string | null): string {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  const byExt: Record<string, string> = { mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', avi: 'video/x-msvideo', mkv: 'video/x-matroska', webm: 'video/webm', wav: 'audio/wav', mp3: 'audio/mpeg', m4a: 'audio/mp4', aac: 'audio/aac', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', ts: 'video/mp2t' };
+  if (byExt[ext]) return byExt[ext];
+  if (container?.includes('mp4')) return 'video/mp4';
+  return 'application/octet-stream';
+}
