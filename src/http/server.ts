@@ -41,7 +41,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   const undeclared: string[] = [];
   server.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api')) return;
-    const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
+    const auth = route.config?.auth;
     if (auth !== 'public' && auth !== 'user') undeclared.push(`${String(route.method)} ${route.url}`);
   });
 

@@ -7,7 +7,7 @@ import type { AuditLedger } from '../audit/index.js';
 import type { FsBlobStore } from '../platform/blobs/fs-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import type { JobCatalogue, JobOutcome } from '../platform/jobs/queue.js';
+import { defineJob, type JobCatalogue, type JobOutcome } from '../platform/jobs/queue.js';
 import type { MediaTools } from '../platform/media/ffmpeg.js';
 import type { DerivativeRow, RecordingsRepo } from './repo.js';
 
@@ -52,7 +52,7 @@ export function derivativeJobs(d: DerivativeDeps): JobCatalogue {
   }
 
   return {
-    'recording.thumbnails': {
+    'recording.thumbnails': defineJob({
       payload: Payload,
       maxAttempts: 3,
       async handle({ recordingId }) {
@@ -72,8 +72,8 @@ export function derivativeJobs(d: DerivativeDeps): JobCatalogue {
         }
         return store(recordingId, 'thumbnails', tmp, final);
       },
-    },
-    'recording.proxy': {
+    }),
+    'recording.proxy': defineJob({
       payload: Payload,
       maxAttempts: 2,
       async handle({ recordingId }, ctx) {
@@ -94,6 +94,6 @@ export function derivativeJobs(d: DerivativeDeps): JobCatalogue {
         }
         return store(recordingId, 'proxy', tmp, final);
       },
-    },
+    }),
   };
 }

@@ -68,7 +68,7 @@ export async function openTestApp(opts: { dialect?: TestDialect; clock?: Clock; 
   if (opts.dialect === 'postgres') {
     const db = await tempPostgres();
     env.DATABASE_URL = db.url;
-    drop = db.drop;
+    drop = () => db.drop();
   }
   const config = loadConfig(env);
   const app = await openApp(config, createLogger('silent'), { PATH: process.env.PATH }, opts.clock ?? systemClock);

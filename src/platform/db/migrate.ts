@@ -23,7 +23,7 @@ class CodeMigrationProvider implements MigrationProvider {
 /** Brings the schema up to date. Safe to call from several processes: Kysely takes a lock. */
 export async function migrateToLatest(db: Database): Promise<void> {
   const migrator = new Migrator({
-    db: db.kysely as unknown as Kysely<unknown>,
+    db: db.kysely,
     provider: new CodeMigrationProvider(db.dialect),
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
@@ -31,6 +31,6 @@ export async function migrateToLatest(db: Database): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
   }
 }

@@ -15,6 +15,11 @@ export interface JobDefinition<S extends z.ZodType> {
 
 export type JobCatalogue = Record<string, JobDefinition<z.ZodType>>;
 
+/** Declares one job with its payload type inferred from its schema. */
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<z.ZodType> {
+  return def;
+}
+
 /**
  * A durable job queue in the database (works on SQLite and PostgreSQL): jobs are rows, claimed
  * with a lease, so a worker that dies leaves its job to be retried after the lease expires.
