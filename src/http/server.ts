@@ -28,7 +28,6 @@ async function resolveActor(app: App, req: FastifyRequest): Promise<Actor | null
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.log,
-    disableRequestLogging: false,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     genReqId: () => Math.random().toString(36).slice(2, 12),

@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ACTIONS, authorize, isContentAction, type AuthzAction, type AuthzActor, type AuthzTarget, type GrantState, type Sensitivity } from './authorization.js';
+import { ROLE_IDS, type RoleId } from './roles.js';
+
+// Unit tree used throughout:      county
+//                                /      \
+//                          station-a   station-b
+//                              |
+//                           team-a1
+const PATH = {
+  county: ['county'],
+  'station-a': ['county', 'station-a'],
+  'station-b': ['county', 'station-b'],
+  'team-a1': ['county', 'station-a', 'team-a1'],
+} as const;
+type UnitName = keyof typeof PATH;
+
+/** The actor sits in station-a; each scope names where the target lies relative to them. */
+const SCOPES: Record<'own' | 'child' | 'sibling' | 'parent', UnitName> = { own: 'station-a', child: 'team-a1', sibling: 'station-b', parent: 'county' };
+const GRANTS: GrantState[] = ['none', 'pending', 'approved', 'expired', 'revoked'];
+
+/** What each role may be granted or do, written independently of the implementation's table. */
+const CAN: Record<RoleId, string> = {
+  officer: 'search read view request device.read fault',
+  custodian: 'device.register issue return inspect fault device.read',
+  collector: 'search read import view request device.read fault',
+  dispatcher: 'search read update import sensitive view download export delete request device.read audit',
+  approver: 'search read sensitive view download export request approve revoke device.read audit',
+  supervisor: 'search read view download export request device.read audit',
+  admin: 'unit user settings audit',
+};
+const WORD: Record<AuthzAction, string> = {
+  'recording.search': 'search',
+  'recording.read': 'read',
+  'recording.update': 'update',
+  'recording.import': 'import',
+  'recording.mark_sensitive': 'sensitive',
+  'recording.view': 'view',
+  'recording.download': 'download',
+  'recording.export': 'export',
+  'recording.delete': 'delete',
+  'access.request': 'request',
+  'access.approve': 'approve',
+  'access.revoke': 'revoke',
+  'device.register': 'device.register',
+  'device.issue': 'issue',
+  'device.return': 'return',
+  'device.inspect': 'inspect',
+  'device.report_fault': 'fault',
+  'device.read': 'device.read',
+  'unit.manage': 'unit',
+  'user.manage': 'user',
+  'settings.manage': 'settings',
+  'audit.read': 'audit',
+};
+const roleCan = (r: RoleId, a: AuthzAction) => CAN[r].split(' ').includes(WORD[a]);
+
+function actor(roles: RoleId[], over: Partial<AuthzActor> = {}): AuthzActor {
+  return { id: 'me', roles, unitId: 'station-a', active: true, clearance: 0, unitDepth: 1, ...over };
+}
+function recording(unit: UnitName, over: Partial<AuthzTarget> = {}): AuthzTarget {
+  return { unitPath: PATH[unit], sensitivity: 0, officerId: 'me', requesterId: 'someone-else', isRecording: true, ...over };
+}
+
+describe('authorize: every role × action × scope × grant state × sensitivity', () => {
+  const cases: Array<{ role: RoleId; action: AuthzAction; scope: keyof typeof SCOPES; grant: GrantState; sensitivity: Sensitivity }> = [];
+  for (const role of ROLE_IDS)
+    for (const action of ACTIONS)
+      for (const scope of Object.keys(SCOPES) as Array<keyof typeof SCOPES>)
+        for (const grant of GRANTS) for (const sensitivity of [0, 1] as Sensitivity[]) cases.push({ role, action, scope, grant, sensitivity });
+
+  it('covers well over 300 cases', () => {
+    expect(cases.length).toBeGreaterThan(300);
+  });
+
+  it.each(cases.map((c) => [`${c.role} ${c.action} ${c.scope} grant=${c.grant} sensitivity=${c.sensitivity}`, c] as const))('%s', (_name, c) => {
+    const d = authorize({ actor: actor([c.role]), action: c.action, target: recording(SCOPES[c.scope], { sensitivity: c.sensitivity }), grant: c.grant });
+    const inScope = c.scope === 'own' || c.scope === 'child';
+    if (!inScope) {
+      expect(d).toEqual({ allow: false, reason: 'outside_unit_scope', conceal: true });
+      return;
+    }
+    if (c.sensitivity > 0) {
+      // Clearance 0 sees no sensitive recording: hidden, not forbidden.
+      expect(d).toEqual({ allow: false, reason: 'clearance_insufficient', conceal: true });
+      return;
+    }
+    if (!roleCan(c.role, c.action)) {
+      expect(d.allow).toBe(false);
+      if (!d.allow) expect(d.reason).toBe(isContentAction(c.action) ? 'content_not_permitted_for_role' : 'role_not_permitted');
+      return;
+    }
+    if (isContentAction(c.action)) {
+      const expected = { none: 'grant_required', pending: 'grant_pending', expired: 'grant_expired', revoked: 'grant_revoked' } as const;
+      if (c.grant === 'approved') expect(d).toEqual({ allow: true, basis: 'grant' });
+      else expect(d).toEqual({ allow: false, reason: expected[c.grant], conceal: false });
+      return;
+    }
+    expect(d).toEqual({ allow: true, basis: 'role' });
+  });
+});
+
+describe('authorize: rules that must never bend', () => {
+  const arbActor = fc.record({
+    roles: fc.subarray([...ROLE_IDS], { minLength: 1 }),
+    clearance: fc.constantFrom<Sensitivity>(0, 1, 2, 3),
+    unitDepth: fc.integer({ min: 0, max: 3 }),
+    active: fc.boolean(),
+  });
+  const arbTarget = fc.record({
+    unit: fc.constantFrom<UnitName>('county', 'station-a', 'station-b', 'team-a1'),
+    sensitivity: fc.constantFrom<Sensitivity>(0, 1, 2, 3),
+    officerId: fc.constantFrom('me', 'other'),
+    requesterId: fc.constantFrom('me', 'other'),
+  });
+  const arbAction = fc.constantFrom(...ACTIONS);
+  const arbGrant = fc.constantFrom(...GRANTS);
+
+  it('content needs an approved grant, and never for an administrator-only account', () => {
+    fc.assert(
+      fc.property(arbActor, arbTarget, arbAction, arbGrant, (a, t, action, grant) => {
+        const d = authorize({ actor: actor(a.roles, a), action, target: recording(t.unit, t), grant });
+        if (isContentAction(action) && d.allow) {
+          expect(grant).toBe('approved');
+          expect(a.roles.some((r) => r !== 'admin')).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('nothing outside the subtree or above the clearance is even revealed', () => {
+    fc.assert(
+      fc.property(arbActor, arbTarget, arbAction, arbGrant, (a, t, action, grant) => {
+        const d = authorize({ actor: actor(a.roles, a), action, target: recording(t.unit, t), grant });
+        const outside = !PATH[t.unit].includes('station-a');
+        if (a.active && (outside || t.sensitivity > a.clearance)) expect(d).toMatchObject({ allow: false, conceal: true });
+        if (!a.active) expect(d).toMatchObject({ allow: false, reason: 'account_inactive' });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('nobody approves their own request', () => {
+    fc.assert(
+      fc.property(arbActor, arbTarget, (a, t) => {
+        const d = authorize({ actor: actor(a.roles, a), action: 'access.approve', target: recording(t.unit, { ...t, requesterId: 'me' }) });
+        expect(d.allow).toBe(false);
+      }),
+    );
+  });
+
+  it('sensitive recordings need an approver at the configured level', () => {
+    const approver = actor(['approver'], { clearance: 3, unitDepth: 1 });
+    const target = recording('station-a', { sensitivity: 2 });
+    expect(authorize({ actor: approver, action: 'access.approve', target })).toMatchObject({ allow: false, reason: 'approver_level_insufficient' });
+    expect(authorize({ actor: approver, action: 'access.approve', target, settings: { sensitiveApprovalMaxDepth: 1 } })).toEqual({ allow: true, basis: 'role' });
+    const county = { ...approver, unitId: 'county', unitDepth: 0 };
+    expect(authorize({ actor: county, action: 'access.approve', target })).toEqual({ allow: true, basis: 'role' });
+  });
+
+  it('officers know only their own recordings', () => {
+    expect(authorize({ actor: actor(['officer']), action: 'recording.read', target: recording('station-a', { officerId: 'other' }) })).toEqual({ allow: false, reason: 'not_own_recording', conceal: true });
+    expect(authorize({ actor: actor(['officer']), action: 'recording.read', target: recording('station-a') })).toEqual({ allow: true, basis: 'role' });
+    expect(authorize({ actor: actor(['officer', 'supervisor']), action: 'recording.read', target: recording('station-a', { officerId: 'other' }) })).toEqual({ allow: true, basis: 'role' });
+  });
+
+  it('site-wide actions follow the role alone', () => {
+    expect(authorize({ actor: actor(['admin']), action: 'user.manage' })).toEqual({ allow: true, basis: 'role' });
+    expect(authorize({ actor: actor(['dispatcher']), action: 'user.manage' })).toMatchObject({ allow: false, reason: 'role_not_permitted' });
+  });
+});

@@ -1,0 +1,170 @@
+import type { RoleId } from './roles.js';
+
+/**
+ * THE authorization rule (R-ROLES, R-ACCESS, R-SECRET, DESIGN invariant 4): role grants × unit
+ * subtree × access grant × sensitivity → allow or deny with a reason. Pure, no I/O: services
+ * gather the facts, ask here, and audit denials. Default deny.
+ */
+
+/** Everything someone may attempt. Content actions touch a recording's bytes. */
+export const ACTIONS = [
+  'recording.search',
+  'recording.read',
+  'recording.update',
+  'recording.import',
+  'recording.mark_sensitive',
+  'recording.view',
+  'recording.download',
+  'recording.export',
+  'recording.delete',
+  'access.request',
+  'access.approve',
+  'access.revoke',
+  'device.register',
+  'device.issue',
+  'device.return',
+  'device.inspect',
+  'device.report_fault',
+  'device.read',
+  'unit.manage',
+  'user.manage',
+  'settings.manage',
+  'audit.read',
+] as const;
+export type AuthzAction = (typeof ACTIONS)[number];
+
+export const CONTENT_ACTIONS_V2 = ['recording.view', 'recording.download', 'recording.export', 'recording.delete'] as const;
+export type ContentAction = (typeof CONTENT_ACTIONS_V2)[number];
+
+export function isContentAction(a: AuthzAction): a is ContentAction {
+  return (CONTENT_ACTIONS_V2 as readonly string[]).includes(a);
+}
+
+/** 0 none · 1 privacy (个人隐私) · 2 commercial secret (商业秘密) · 3 state secret (国家秘密). */
+export type Sensitivity = 0 | 1 | 2 | 3;
+
+/** Which roles may attempt which action at all, before scope, sensitivity and grants. */
+export const ROLE_ACTIONS: Readonly<Record<RoleId, readonly AuthzAction[]>> = {
+  // Officers take out and use recorders; they may be granted a viewing, never a copy (R-NOKEEP).
+  officer: ['recording.search', 'recording.read', 'recording.view', 'access.request', 'device.read', 'device.report_fault'],
+  custodian: ['device.register', 'device.issue', 'device.return', 'device.inspect', 'device.report_fault', 'device.read'],
+  collector: ['recording.search', 'recording.read', 'recording.import', 'recording.view', 'access.request', 'device.read', 'device.report_fault'],
+  dispatcher: ['recording.search', 'recording.read', 'recording.update', 'recording.import', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'recording.delete', 'access.request', 'device.read', 'audit.read'],
+  approver: ['recording.search', 'recording.read', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'access.approve', 'access.revoke', 'device.read', 'audit.read'],
+  supervisor: ['recording.search', 'recording.read', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'device.read', 'audit.read'],
+  // The administrator manages people and settings and never touches content, grant or not.
+  admin: ['unit.manage', 'user.manage', 'settings.manage', 'audit.read'],
+};
+
+export interface AuthzActor {
+  id: string;
+  roles: readonly RoleId[];
+  /** The actor's unit, and the path from the root unit down to it (inclusive). */
+  unitId: string;
+  active: boolean;
+  clearance: Sensitivity;
+  /** Depth of the actor's unit: 0 for the root (county bureau), 1 station, 2 team… */
+  unitDepth: number;
+}
+
+export interface AuthzTarget {
+  /** Path of unit ids from the root down to the target's unit (inclusive). Empty for site-wide things. */
+  unitPath: readonly string[];
+  sensitivity: Sensitivity;
+  /** Officers see only recordings they made (their own badge). */
+  officerId?: string | null | undefined;
+  /** For approvals and revocations: who asked. */
+  requesterId?: string | null | undefined;
+  /** True when the target is a recording (denials then conceal its existence). */
+  isRecording: boolean;
+}
+
+export type GrantState = 'none' | 'pending' | 'approved' | 'expired' | 'revoked';
+
+export interface AuthzPolicySettings {
+  /** Deepest unit level whose approvers may approve access to sensitive recordings (0 = county only). */
+  sensitiveApprovalMaxDepth: number;
+}
+
+export const DEFAULT_AUTHZ_SETTINGS: AuthzPolicySettings = { sensitiveApprovalMaxDepth: 0 };
+
+export type DenyReason =
+  | 'account_inactive'
+  | 'role_not_permitted'
+  | 'content_not_permitted_for_role'
+  | 'outside_unit_scope'
+  | 'clearance_insufficient'
+  | 'not_own_recording'
+  | 'grant_required'
+  | 'grant_pending'
+  | 'grant_expired'
+  | 'grant_revoked'
+  | 'self_approval_forbidden'
+  | 'approver_level_insufficient';
+
+export type AuthzDecision =
+  | { allow: true; basis: 'role' | 'grant' }
+  | { allow: false; reason: DenyReason; /** answer 404: the actor may not know the target exists */ conceal: boolean };
+
+export interface AuthzQuestion {
+  actor: AuthzActor;
+  action: AuthzAction;
+  /** Omitted for site-wide actions (search, manage users…). */
+  target?: AuthzTarget | undefined;
+  /** For content actions: the state of the actor's grant for this recording and action. */
+  grant?: GrantState | undefined;
+  settings?: AuthzPolicySettings | undefined;
+}
+
+const deny = (reason: DenyReason, conceal = false): AuthzDecision => ({ allow: false, reason, conceal });
+
+/** Can an actor reach a target's unit: own unit or any unit below it. */
+export function inScope(actorUnitId: string, targetUnitPath: readonly string[]): boolean {
+  return targetUnitPath.includes(actorUnitId);
+}
+
+export function authorize(q: AuthzQuestion): AuthzDecision {
+  const { actor, action, target } = q;
+  const settings = q.settings ?? DEFAULT_AUTHZ_SETTINGS;
+  if (!actor.active) return deny('account_inactive');
+
+  // Existence first: what lies outside the actor's subtree or above their clearance is not revealed.
+  if (target?.isRecording) {
+    if (!inScope(actor.unitId, target.unitPath)) return deny('outside_unit_scope', true);
+    if (target.sensitivity > actor.clearance) return deny('clearance_insufficient', true);
+  }
+
+  const entitled = actor.roles.filter((r) => ROLE_ACTIONS[r].includes(action));
+  if (entitled.length === 0) {
+    if (isContentAction(action)) return deny('content_not_permitted_for_role');
+    return deny('role_not_permitted');
+  }
+
+  if (target && !target.isRecording && target.unitPath.length > 0 && !inScope(actor.unitId, target.unitPath)) return deny('outside_unit_scope');
+
+  // Officers know only their own recordings (R-NOKEEP: no browsing colleagues' footage).
+  if (target?.isRecording && entitled.every((r) => r === 'officer') && target.officerId !== actor.id) return deny('not_own_recording', true);
+
+  if (action === 'access.approve' || action === 'access.revoke') {
+    if (action === 'access.approve' && target?.requesterId === actor.id) return deny('self_approval_forbidden');
+    if (target && target.sensitivity > 0 && actor.unitDepth > settings.sensitiveApprovalMaxDepth) return deny('approver_level_insufficient');
+    if (target && target.sensitivity > actor.clearance) return deny('clearance_insufficient');
+    return { allow: true, basis: 'role' };
+  }
+
+  if (isContentAction(action)) {
+    switch (q.grant ?? 'none') {
+      case 'approved':
+        return { allow: true, basis: 'grant' };
+      case 'pending':
+        return deny('grant_pending');
+      case 'expired':
+        return deny('grant_expired');
+      case 'revoked':
+        return deny('grant_revoked');
+      default:
+        return deny('grant_required');
+    }
+  }
+  return { allow: true, basis: 'role' };
+}
