@@ -134,7 +134,7 @@ describe('authorize: rules that must never bend', () => {
     fc.assert(
       fc.property(arbActor, arbTarget, arbAction, arbGrant, (a, t, action, grant) => {
         const d = authorize({ actor: actor(a.roles, a), action, target: recording(t.unit, t), grant });
-        const outside = !PATH[t.unit].includes('station-a');
+        const outside = !(PATH[t.unit] as readonly string[]).includes('station-a');
         if (a.active && (outside || t.sensitivity > a.clearance)) expect(d).toMatchObject({ allow: false, conceal: true });
         if (!a.active) expect(d).toMatchObject({ allow: false, reason: 'account_inactive' });
       }),
