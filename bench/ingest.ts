@@ -5,12 +5,13 @@
  * Target: Custodia ≤ 0.8 × the OpenSSL baseline's time. Medians of INGEST_BENCH_RUNS (default 3).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { openApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/platform/log.js';
-import { dropCaches, median, MB, MiB, timeAsync, time, writeRandomFile } from './support.js';
+import { FFMPEG } from '../test/support/app.js';
+import { dropCaches, median, MB, MiB, timeAsync, time, writeRecorderFile } from './support.js';
 
 const root = process.env.INGEST_BENCH_DIR ?? path.resolve('.bench/ingest');
 const totalMiB = Number(process.env.INGEST_BENCH_MIB ?? 2200);
@@ -18,6 +19,9 @@ const runs = Number(process.env.INGEST_BENCH_RUNS ?? 3);
 
 function makeSource(dir: string): { files: number; bytes: number } {
   mkdirSync(dir, { recursive: true });
+  const basePath = path.join(root, 'base.mp4');
+  execFileSync(FFMPEG, ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-movflags', '+faststart', basePath]);
+  const base = readFileSync(basePath);
   // A day of recorder footage: a few long clips, many medium, some short (sizes in MiB).
   const plan = [512, 384, 256, 256, 128, 128, 96, 96, 64, 64, 64, 48, 48, 32, 32, 32, 24, 16, 16, 8, 8, 4, 4, 2, 1];
   const scale = totalMiB / plan.reduce((a, b) => a + b, 0);
@@ -26,8 +30,8 @@ function makeSource(dir: string): { files: number; bytes: number } {
     const size = Math.max(1, Math.round(mib * scale * MiB));
     const t = new Date(Date.UTC(2026, 10, 22, 0, 0, 0) + i * 600_000);
     const stamp = t.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    writeRandomFile(path.join(dir, `A123456_012345_${stamp}_${String(i + 1).padStart(4, '0')}.MP4`), size);
-    bytes += size;
+    writeRecorderFile(path.join(dir, `A123456_012345_${stamp}_${String(i + 1).padStart(4, '0')}.MP4`), base, Math.max(size, base.length + 16));
+    bytes += Math.max(size, base.length + 16);
   });
   return { files: plan.length, bytes };
 }
@@ -38,6 +42,7 @@ async function custodiaImport(source: string, data: string): Promise<number> {
   const unit = await app.identity.resolveUnit(undefined);
   dropCaches();
   const { ms, value } = await timeAsync(() => app.ingest.importSource(source, { sourceKind: 'folder', unitId: unit.id, station: 'bench', actor: null, meta: { ip: null } }));
+  if (value.files.some((f) => f.flags.includes('damaged'))) throw new Error('bench files should probe as valid video');
   if (value.failed > 0) throw new Error(`import failed: ${JSON.stringify(value.files.filter((f) => f.status === 'failed'))}`);
   await app.close();
   return ms;

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `custodia` command. Runs the compiled code (built by `npm install` through the prepare script).
-import { main } from '../dist/main.js';
+// File copies keep several reads, writes and fsyncs in flight at once: give libuv's pool room for them.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+const { main } = await import('../dist/main.js');
 
 main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),

@@ -59,7 +59,7 @@ export interface IngestOptions {
   /** Delete source files after every file of the source is stored and re-verified (R-NOKEEP). */
   wipe?: ((files: readonly Buffer[]) => Promise<void>) | undefined;
   onProgress?: ((p: IngestProgress) => void) | undefined;
-  /** Files processed at once (default 3): copies overlap each other's fsync, probe and commit. */
+  /** Files processed at once (default 4): copies overlap each other's fsync, probe and commit. */
   concurrency?: number | undefined;
 }
 
@@ -153,7 +153,7 @@ export class IngestPipeline {
         opts.onProgress?.(progress);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 3, files.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, files.length)) }, worker));
 
     const imported = results.filter((r) => r.status === 'imported').length;
     const duplicates = results.filter((r) => r.status === 'duplicate').length;
