@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { armFailpoint } from './platform/failpoints.js';
+import { withInitLock } from './platform/init-lock.js';
 import { JobQueue } from './platform/jobs/queue.js';
 import type { Logger } from './platform/log.js';
 import { resolveMediaBinaries } from './platform/media/binaries.js';
@@ -39,8 +40,10 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
   armFailpoint(config.failpoint);
   const db = openDatabase(config.databaseUrl);
   try {
-    await migrateToLatest(db);
-    const { key, created } = await loadOrCreateSiteKey(config.dataDir);
+    const { key, created } = await withInitLock(config.dataDir, async () => {
+      await migrateToLatest(db);
+      return loadOrCreateSiteKey(config.dataDir);
+    });
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
     await blobs.init();
     const media = new MediaTools(resolveMediaBinaries({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, envPath: env.PATH }));

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A signed tree head, as printed by `custodia audit head` and served at /api/audit/head. */
@@ -67,9 +67,28 @@ export async function loadOrCreateSiteKey(dataDir: string): Promise<{ key: SiteK
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
     pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await writeFile(file, pem, { mode: 0o600, flag: 'wx' });
-    await chmod(file, 0o400);
-    created = true;
+    // Written whole to a temp name, fsynced, then linked into place: a crash never leaves a
+    // truncated key, and an existing key is never replaced.
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fd = await open(tmp, 'w', 0o400);
+    try {
+      await fd.writeFile(pem);
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
+    try {
+      await link(tmp, file);
+      created = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      pem = await readFile(file, 'utf8');
+    } finally {
+      await unlink(tmp);
+    }
+    const dfd = await open(dir, 'r');
+    await dfd.sync();
+    await dfd.close();
   }
   const privateKey = createPrivateKey(pem);
   const raw = rawPublicKey(createPublicKey(privateKey));

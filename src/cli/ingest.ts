@@ -42,6 +42,7 @@ export async function ingestCommand(app: App, flags: IngestFlags): Promise<numbe
     throw new UsageError(e.message);
   });
   const station = flags.station ?? hostname();
+  await app.blobs.sweepTempLeftovers();
   const meta = { ip: null, userAgent: `custodia-cli (${userInfo().username}@${hostname()})` };
 
   if (flags.watch) {

@@ -24,6 +24,8 @@ export async function serveCommand(app: App): Promise<number> {
       ].join('\n') + '\n',
     );
   }
+  const swept = await app.blobs.sweepTempLeftovers();
+  if (swept.length > 0) log.info({ files: swept.length }, 'removed partial copies left by interrupted imports');
   if (app.siteKeyCreated) log.info({ keyDir: `${config.dataDir}/keys` }, 'created the site signing key (Ed25519): back it up with the data folder');
   await app.ledger.signHead();
   const server = await buildServer(app);

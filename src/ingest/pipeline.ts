@@ -208,6 +208,7 @@ export class IngestPipeline {
     if (f.rawNameHex) flags.push(`name_not_utf8:${f.rawNameHex}`);
     const fail = (error: string): ItemResult => ({ path: f.displayPath, status: 'failed', recordingId: null, sha256: null, size: null, flags, error });
     if (f.irregular) return fail(f.irregular);
+    if (move && f.size === 0) return fail('empty file (0 bytes): nothing to preserve');
     try {
       const stored = move ? await this.d.blobs.adopt(f.path.toString(), onBytes) : await this.copy(f, onBytes, flags);
       failpoint('ingest.before-probe');
@@ -297,6 +298,10 @@ export class IngestPipeline {
 /** An uploaded file's name comes from the client: keep only its last path part, without control characters. */
 export function sanitizeUploadName(name: string): string {
   const last = name.split(/[\\/]/).pop() ?? '';
-  const clean = last.replace(/[\u0000-\u001f\u007f]/g, '_').trim();
-  return clean === '' || clean === '.' || clean === '..' ? 'upload' : clean.slice(0, 255);
+  // C0, DEL and C1 (U+0080–U+009F) are all control characters.
+  const clean = last.replace(/[\u0000-\u001f\u007f-\u009f]/g, '_').trim();
+  if (clean === '' || clean === '.' || clean === '..') return 'upload';
+  // At most 255 UTF-16 units (the Windows name limit), never cutting a surrogate pair in half.
+  const cut = clean.slice(0, 255);
+  return /[\uD800-\uDBFF]$/.test(cut) && clean.length > 255 ? cut.slice(0, -1) : cut;
 }

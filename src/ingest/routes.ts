@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server as TusServer, type Upload } from '@tus/server';
@@ -28,6 +28,14 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
   const actors = new WeakMap<IncomingMessage, { actor: Actor; ip: string; userAgent: string | null }>();
   const store = new FileStore({ directory });
 
+  /** An upload may name a unit only within the uploader's unit subtree (authority is role x unit subtree). */
+  const assertUnitInScope = async (actor: Actor, code: string) => {
+    const unit = await app.identity.unitByCode(code);
+    if (!unit) throw { status_code: 400, body: `unknown unit ${code}\n` };
+    if (!(await app.identity.subtreeIds(actor.unitId)).includes(unit.id)) throw { status_code: 403, body: `unit ${code} is outside your unit\n` };
+    return unit;
+  };
+
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore: store,
@@ -39,14 +47,15 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
       const name = upload.metadata?.filename;
       if (!name) throw { status_code: 400, body: 'upload metadata "filename" is required\n' };
       const unit = upload.metadata?.unit;
-      if (unit && !(await app.identity.unitByCode(unit))) throw { status_code: 400, body: `unknown unit ${unit}\n` };
+      if (unit) await assertUnitInScope(who.actor, unit);
       return { metadata: { ...upload.metadata, [OWNER_KEY]: who.actor.id } };
     },
     async onUploadFinish(req, upload: Upload) {
       const who = actors.get(nodeReq(req)!);
       if (!who) throw { status_code: 401, body: 'unauthenticated\n' };
       const meta = upload.metadata ?? {};
-      const unit = await app.identity.resolveUnit(meta.unit ?? undefined).catch(() => undefined);
+      // No unit given: the uploader's own unit (not the site's root unit).
+      const unit = meta.unit ? await assertUnitInScope(who.actor, meta.unit) : undefined;
       const file = path.join(directory, upload.id);
       const result = await app.ingest.importUpload(file, meta.filename ?? 'upload', {
         sourceKind: 'upload',
@@ -59,6 +68,8 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
       });
       await rm(`${file}.json`, { force: true });
       const item = result.files[0]!;
+      // An empty upload holds nothing to keep; any other failure keeps the bytes for the operator.
+      if (item.status === 'failed' && (await stat(file).then((s) => s.size, () => -1)) === 0) await rm(file, { force: true });
       const headers: Record<string, string> = { 'Custodia-Import-Status': item.status, 'Custodia-Batch-Id': result.batchId };
       if (item.recordingId) headers['Custodia-Recording-Id'] = item.recordingId;
       if (item.sha256) headers['Custodia-Sha256'] = item.sha256;

@@ -20,7 +20,6 @@ export interface DockWatchOptions extends Omit<IngestOptions, 'sourceKind' | 'wi
 
 interface Seen {
   signature: string;
-  stablePolls: number;
   imported: boolean;
 }
 
@@ -76,9 +75,11 @@ export class DockWatcher {
       const prev = this.seen.get(device.key);
       if (prev?.imported) continue;
       if (!prev || prev.signature !== signature) {
-        this.seen.set(device.key, { signature, stablePolls: 0, imported: false });
+        this.seen.set(device.key, { signature, imported: false });
         continue;
       }
+      // Nothing there yet (a mount still coming up, or a recorder with nothing on it): keep watching.
+      if (files.length === 0) continue;
       await this.importDevice(device);
       prev.imported = true;
     }

@@ -1,5 +1,5 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
@@ -112,7 +112,12 @@ export class FsBlobStore {
     await mkdir(dir, { recursive: true });
     await chmod(tmp, 0o444);
     failpoint('blob.before-rename');
-    await rename(tmp, final);
+    if (!(await placeNoReplace(tmp, final))) {
+      // A twin with the same bytes was placed since the check above (a concurrent import): keep it.
+      await unlink(tmp);
+      await fsyncDir(dir);
+      return { ...result, created: false };
+    }
     failpoint('blob.after-rename');
     await fsyncDir(dir);
     await fsyncDir(this.tmpDir);
@@ -151,9 +156,56 @@ export class FsBlobStore {
     }
   }
 
+  /**
+   * Removes temp files left by processes that died mid-copy (their pid is in the name). Files of
+   * live processes are left alone. Called by commands that write (serve, ingest), never by verify.
+   */
+  async sweepTempLeftovers(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const file of await this.listTemp()) {
+      const pid = Number(/^[a-z]+-(\d+)-/.exec(path.basename(file))?.[1]);
+      if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+      await rm(file, { force: true });
+      removed.push(file);
+    }
+    if (removed.length > 0) await fsyncDir(this.tmpDir);
+    return removed;
+  }
+
   /** Temp files left by interrupted imports (a crash mid-copy). Safe to remove when no import runs. */
   async listTemp(): Promise<string[]> {
     return (await readdirSafe(this.tmpDir)).map((n) => path.join(this.tmpDir, n));
+  }
+}
+
+/**
+ * Moves `tmp` to `final` unless something is already there (then false): a stored blob is never
+ * replaced, not even by a twin of the same bytes written at the same moment (rename(2) would
+ * silently swap the stored file). link(2) fails with EEXIST instead; on a filesystem without hard
+ * links this falls back to rename.
+ */
+async function placeNoReplace(tmp: string, final: string): Promise<boolean> {
+  try {
+    await link(tmp, final);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      await rename(tmp, final);
+      return true;
+    }
+    throw e;
+  }
+  await unlink(tmp);
+  return true;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
