@@ -38,6 +38,8 @@ export const ConfigSchema = z.object({
   /** Test-only crash injection, see platform/failpoints.ts. */
   failpoint: z.string().optional(),
   secureCookies: z.boolean(),
+  /** Trust X-Forwarded-For from a reverse proxy in front of the server. */
+  trustProxy: z.boolean(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     runJobs: env.CUSTODIA_RUN_JOBS !== 'false',
     failpoint: env.CUSTODIA_FAILPOINT || undefined,
     secureCookies: env.CUSTODIA_SECURE_COOKIES === 'true',
+    trustProxy: env.CUSTODIA_TRUST_PROXY === 'true',
   };
   const parsed = ConfigSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(z.prettifyError(parsed.error));

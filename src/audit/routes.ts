@@ -29,6 +29,8 @@ export function auditRoutes(app: App): FastifyPluginAsync {
       },
       handler: async (req) => {
         if (req.query.treeSize === undefined) await app.ledger.signHead();
+        // A tree larger than the ledger has no nodes to prove from: not found, not a server error.
+        else if (req.query.treeSize > (await app.ledger.state()).size) throw NotFound('tree_size_not_found', `the ledger has fewer than ${req.query.treeSize} entries`);
         const proof = await app.ledger.inclusionProof(req.params.seq, req.query.treeSize);
         if (!proof) throw NotFound('ledger_entry_not_found', `no entry ${req.params.seq} in a tree of that size`);
         return proof;

@@ -28,7 +28,10 @@ async function resolveActor(app: App, req: FastifyRequest): Promise<Actor | null
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.log,
-    trustProxy: false,
+    // Behind a reverse proxy, client addresses (for the ledger and login throttling) come from X-Forwarded-For.
+    trustProxy: app.config.trustProxy,
+    // No implicit HEAD routes: a HEAD on content would be audited as a playback that sent nothing.
+    exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
     genReqId: () => Math.random().toString(36).slice(2, 12),
   }).withTypeProvider<ZodTypeProvider>();

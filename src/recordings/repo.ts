@@ -61,21 +61,24 @@ export class RecordingsRepo {
     if (q.to !== undefined) query = query.where('started_at', '<', q.to);
     if (q.damaged !== undefined) query = query.where('damaged', '=', q.damaged ? 1 : 0);
     if (q.text) {
+      // Case-insensitive on both dialects: SQLite's LIKE already is (ASCII); PostgreSQL's is not, so
+      // it gets ILIKE (not lower(col), which would hide the column statistics from its planner).
       const pattern = `%${likeEscape(q.text)}%`;
+      const like = this.db.dialect === 'postgres' ? 'ilike' : 'like';
       query = query.where((eb) =>
         eb.or([
-          eb('original_name', 'like', sql<string>`${pattern} escape '\\'`),
-          eb('title', 'like', sql<string>`${pattern} escape '\\'`),
-          eb('description', 'like', sql<string>`${pattern} escape '\\'`),
+          eb('original_name', like, sql<string>`${pattern} escape '\\'`),
+          eb('title', like, sql<string>`${pattern} escape '\\'`),
+          eb('description', like, sql<string>`${pattern} escape '\\'`),
         ]),
       );
     }
     if (q.after) {
+      // A row-value comparison, not `a < x OR (a = x AND b < y)`: both SQLite and PostgreSQL turn it
+      // into one index range on (…, started_at, id); the OR form made SQLite union two index scans
+      // and sort the whole subtree (hundreds of ms per second page on a million recordings).
       const { startedAt, id } = q.after;
-      query =
-        q.order === 'desc'
-          ? query.where((eb) => eb.or([eb('started_at', '<', startedAt), eb.and([eb('started_at', '=', startedAt), eb('id', '<', id)])]))
-          : query.where((eb) => eb.or([eb('started_at', '>', startedAt), eb.and([eb('started_at', '=', startedAt), eb('id', '>', id)])]));
+      query = query.where((eb) => eb(eb.refTuple('started_at', 'id'), q.order === 'desc' ? '<' : '>', eb.tuple(startedAt, id)));
     }
     return query.orderBy('started_at', q.order).orderBy('id', q.order);
   }
