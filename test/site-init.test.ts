@@ -17,7 +17,8 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 describe('a new site opened by several processes at once', () => {
   it('migrates once and creates exactly one signing key', async () => {
-    const { dir, cleanup } = await tempDir();
+    const tmp = await tempDir();
+    const dir = tmp.dir;
     try {
       const data = path.join(dir, 'data');
       const runs = await Promise.all(Array.from({ length: 4 }, () => cli(['audit', 'head', '--data', data])));
@@ -30,12 +31,13 @@ describe('a new site opened by several processes at once', () => {
       const verify = await cli(['verify', '--data', data, '--json']);
       expect(verify.code, verify.stdout).toBe(0);
     } finally {
-      await cleanup();
+      await tmp.cleanup();
     }
   });
 
   it('takes over an init lock left by a process that died', async () => {
-    const { dir, cleanup } = await tempDir();
+    const tmp = await tempDir();
+    const dir = tmp.dir;
     try {
       const data = path.join(dir, 'data');
       mkdirSync(data, { recursive: true });
@@ -44,7 +46,7 @@ describe('a new site opened by several processes at once', () => {
       const r = await cli(['audit', 'head', '--data', data]);
       expect(r.code, r.stderr).toBe(0);
     } finally {
-      await cleanup();
+      await tmp.cleanup();
     }
   });
 });
