@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDir } from '../platform/durable-fs.js';
 
 /** A signed tree head, as printed by `custodia audit head` and served at /api/audit/head. */
 export interface SignedTreeHead {
@@ -86,9 +87,7 @@ export async function loadOrCreateSiteKey(dataDir: string): Promise<{ key: SiteK
     } finally {
       await unlink(tmp);
     }
-    const dfd = await open(dir, 'r');
-    await dfd.sync();
-    await dfd.close();
+    await fsyncDir(dir);
   }
   const privateKey = createPrivateKey(pem);
   const raw = rawPublicKey(createPublicKey(privateKey));

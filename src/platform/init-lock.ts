@@ -1,14 +1,6 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './durable-fs.js';
 
 /**
  * Runs `fn` while holding `<dataDir>/.init.lock`, so several processes opening the same (new)
@@ -28,7 +20,7 @@ export async function withInitLock<T>(dataDir: string, fn: () => Promise<T>, tim
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number((await readFile(lock, 'utf8').catch(() => '')) || NaN);
-      if (Number.isInteger(holder) && !alive(holder)) {
+      if (Number.isInteger(holder) && !processAlive(holder)) {
         await unlink(lock).catch(() => undefined);
         continue;
       }

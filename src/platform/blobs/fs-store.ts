@@ -2,6 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { fsyncDir, processAlive } from '../durable-fs.js';
 import { failpoint } from '../failpoints.js';
 import { copyAndHash, SourceReadError } from './one-pass-copy.js';
 
@@ -21,15 +22,6 @@ export interface BlobEntry {
 }
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fd = await open(dir, 'r');
-  try {
-    await fd.sync();
-  } finally {
-    await fd.close();
-  }
-}
 
 /**
  * Content-addressed store of originals on a local filesystem: `sha256/ab/cd/<hash>`.
@@ -198,15 +190,6 @@ async function placeNoReplace(tmp: string, final: string): Promise<boolean> {
   }
   await unlink(tmp);
   return true;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function readdirSafe(dir: string): Promise<string[]> {
