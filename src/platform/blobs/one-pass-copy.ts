@@ -4,12 +4,6 @@ import type { FileHandle } from 'node:fs/promises';
 /** 4 MiB chunks: large enough that syscalls and hash calls are amortized, small enough for 3 in flight. */
 export const CHUNK_SIZE = 4 * 1024 * 1024;
 
-/**
- * Every this many bytes written, ask the kernel to start writing the copy to disk (a background
- * fdatasync), so the device works while we copy instead of all at the final fsync.
- */
-export const WRITEBACK_EVERY = 32 * 1024 * 1024;
-
 export class SourceReadError extends Error {
   constructor(
     message: string,
@@ -48,10 +42,6 @@ export async function copyAndHash(
     });
   let pendingRead = read(bufs[0]!, 0);
   let pendingWrite: Promise<void> | undefined;
-  // Background flushes run one at a time, chained so a failure is never lost.
-  let flushes: Promise<void> = Promise.resolve();
-  let flushing = false;
-  let sinceFlush = 0;
   try {
     for (;;) {
       const { bytesRead } = await pendingRead;
@@ -61,29 +51,14 @@ export async function copyAndHash(
       pendingRead = read(bufs[(i + 1) % 3]!, pos);
       hash.update(chunk);
       if (pendingWrite) await pendingWrite;
-      if (dst) {
-        pendingWrite = writeAll(dst, chunk);
-        sinceFlush += bytesRead;
-        if (sinceFlush >= WRITEBACK_EVERY && !flushing) {
-          sinceFlush = 0;
-          flushing = true;
-          const written = pendingWrite;
-          flushes = flushes
-            .then(() => written)
-            .then(() => dst.datasync())
-            .finally(() => {
-              flushing = false;
-            });
-        }
-      }
+      if (dst) pendingWrite = writeAll(dst, chunk);
       onBytes?.(bytesRead);
       i += 1;
     }
     if (pendingWrite) await pendingWrite;
-    await flushes;
   } catch (e) {
     // Settle the in-flight operations before the caller closes the handles.
-    await Promise.allSettled([pendingRead, pendingWrite, flushes]);
+    await Promise.allSettled([pendingRead, pendingWrite]);
     throw e;
   }
   return { sha256: hash.digest('hex'), size: pos };
