@@ -35,6 +35,12 @@ export interface ConsistencyProof {
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /**
+ * Most `record` events written in one commit. Large batches amortise the commit's rewrite of the
+ * secondary-index pages (SQLite WAL): 5,000 → 20,000 measured ~47k → ~57k rows/s on the raw inserts.
+ */
+const RECORD_BATCH_MAX = 20_000;
+
+/**
  * The append-only audit ledger: every entry is a leaf of an RFC 6962 Merkle tree whose complete
  * subtrees are stored, so roots and proofs cost O(log n) lookups; tree heads are signed with the
  * site's Ed25519 key. Appends happen inside the caller's transaction (the change and its entry
@@ -114,12 +120,32 @@ export class AuditLedger {
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, 5000);
+        const batch = this.pending.splice(0, RECORD_BATCH_MAX);
+        let appendFailed = false;
         try {
-          const seqs = await this.db.transact((trx) => this.appendMany(trx, batch.map((p) => p.event)));
+          const seqs = await this.db.transact((trx) =>
+            this.appendMany(trx, batch.map((p) => p.event)).catch((e: unknown) => {
+              appendFailed = true;
+              throw e;
+            }),
+          );
           batch.forEach((p, i) => p.resolve(seqs[i]!));
         } catch (e) {
-          for (const p of batch) p.reject(e);
+          if (!appendFailed || batch.length === 1) {
+            for (const p of batch) p.reject(e);
+            continue;
+          }
+          // One bad event (e.g. not encodable) must not fail the others that shared its commit. The
+          // append threw, so nothing of the batch committed: append each alone (still grouped by
+          // Database.transact, one savepoint each), in order, so only the bad one fails.
+          await Promise.all(
+            batch.map((p) =>
+              this.db.transact((trx) => this.appendMany(trx, [p.event])).then(
+                (seqs) => p.resolve(seqs[0]!),
+                (err: unknown) => p.reject(err),
+              ),
+            ),
+          );
         }
       }
     } finally {

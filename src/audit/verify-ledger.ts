@@ -23,8 +23,15 @@ export interface LedgerReport {
  */
 export async function verifyLedger(repo: AuditRepo, onProgress?: (entriesDone: number) => void): Promise<LedgerReport> {
   const problems: LedgerProblem[] = [];
+  // Heads first, then the tree state: every head read was signed at a size <= the state read after
+  // it. The check covers the tree as of `start`; entries appended while it runs are left for the
+  // next run (so it can run while the server appends, and it ends).
   const heads = await repo.allHeads();
   const keys = new Map((await repo.siteKeys()).map((k) => [k.key_id, k.public_key]));
+  const start = await repo.readState();
+  const treeSize = start?.size ?? 0;
+  /** Seqs stored after the tree's last entry, as read before the closing state check. */
+  const beyondTree: number[] = [];
   let headIdx = 0;
   const frontier = MerkleFrontier.empty();
   let expected = 1;
@@ -49,12 +56,16 @@ export async function verifyLedger(repo: AuditRepo, onProgress?: (entriesDone: n
   };
 
   checkHeadsAt(0);
-  for (;;) {
+  scan: for (;;) {
     const page = await repo.entriesPage(after, 10_000);
     if (page.length === 0) break;
     for (const row of page) {
+      if (row.seq > treeSize) {
+        for (const r of page) if (r.seq > treeSize) beyondTree.push(r.seq);
+        break scan;
+      }
       if (row.seq !== expected) {
-        const missing = row.seq > expected ? `${expected}..${row.seq - 1}` : String(expected);
+        const missing = row.seq > expected ? seqRange(expected, row.seq - 1) : String(expected);
         problems.push({ kind: 'entry_missing', location: `ledger seq ${missing}`, message: `entries ${missing} are missing (next stored entry is ${row.seq})` });
         expected = row.seq;
       }
@@ -85,10 +96,28 @@ export async function verifyLedger(repo: AuditRepo, onProgress?: (entriesDone: n
     const h = heads[headIdx]!;
     problems.push({ kind: 'head_beyond_ledger', location: `tree head size ${h.size}`, message: `a head was signed at size ${h.size} but the ledger holds only ${count} entries: entries were deleted` });
   }
-  const state = await repo.readState();
-  if (state && (state.size !== frontier.size || !Buffer.from(state.root).equals(frontier.root()))) {
-    problems.push({ kind: 'state_mismatch', location: `ledger state`, message: `stored tree state (size ${state.size}) differs from the recomputed tree (size ${frontier.size})` });
+  const lastSeq = expected - 1;
+  if (lastSeq < treeSize) {
+    const missing = seqRange(lastSeq + 1, treeSize);
+    problems.push({ kind: 'entry_missing', location: `ledger seq ${missing}`, message: `the tree holds ${treeSize} entries but the ledger ends at seq ${lastSeq}: entries ${missing} were deleted` });
+  }
+  if (start && (start.size !== frontier.size || !Buffer.from(start.root).equals(frontier.root()))) {
+    problems.push({ kind: 'state_mismatch', location: `ledger state`, message: `stored tree state (size ${start.size}) differs from the recomputed tree (size ${frontier.size})` });
+  }
+  if (beyondTree.length > 0) {
+    // Rows read before this state read and beyond it were never appended by the ledger (an append
+    // updates the state in the same transaction); rows up to it were appended since the check began.
+    const end = (await repo.readState())?.size ?? 0;
+    const forged = beyondTree.filter((seq) => seq > end);
+    if (forged.length > 0) {
+      const where = seqRange(forged[0]!, forged[forged.length - 1]!);
+      problems.push({ kind: 'entry_misplaced', location: `ledger seq ${where}`, message: `stored after the tree's last entry (size ${end}): not in the Merkle tree, so not appended by the ledger: entries were inserted` });
+    }
   }
   const lastSigned = heads.length > 0 ? heads[heads.length - 1]!.size : 0;
   return { entries: count, heads: heads.length, unsignedEntries: Math.max(0, count - lastSigned), problems };
+}
+
+function seqRange(first: number, last: number): string {
+  return first === last ? String(first) : `${first}..${last}`;
 }

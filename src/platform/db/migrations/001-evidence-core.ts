@@ -237,8 +237,11 @@ async function createImmutabilityTriggers(db: Kysely<unknown>, dialect: Dialect)
   await sql.raw(`CREATE FUNCTION custodia_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`).execute(db);
   for (const t of APPEND_ONLY_TABLES) {
     await sql.raw(`CREATE TRIGGER ${t}_append_only BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION custodia_refuse()`).execute(db);
+    // TRUNCATE fires no row triggers: refuse it with a statement trigger.
+    await sql.raw(`CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION custodia_refuse()`).execute(db);
   }
   await sql.raw(`CREATE FUNCTION custodia_recordings_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF ${changed} THEN RAISE EXCEPTION 'recording original facts are immutable'; END IF; RETURN NEW; END $$`).execute(db);
   await sql.raw(`CREATE TRIGGER recordings_immutable BEFORE UPDATE ON recordings FOR EACH ROW EXECUTE FUNCTION custodia_recordings_immutable()`).execute(db);
   await sql.raw(`CREATE TRIGGER recordings_no_delete BEFORE DELETE ON recordings FOR EACH ROW EXECUTE FUNCTION custodia_refuse()`).execute(db);
+  await sql.raw(`CREATE TRIGGER recordings_no_truncate BEFORE TRUNCATE ON recordings FOR EACH STATEMENT EXECUTE FUNCTION custodia_refuse()`).execute(db);
 }
