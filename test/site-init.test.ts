@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, openTestApp, tempDir } from './support/app.js';
@@ -65,6 +66,34 @@ describe('temp leftovers of interrupted imports', () => {
       expect(existsSync(mine)).toBe(true);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('several processes writing to one site at once', () => {
+  it('three collection stations importing into one site at once all succeed and verify', async () => {
+    const tmp = await tempDir();
+    try {
+      const data = path.join(tmp.dir, 'data');
+      const first = await cli(['audit', 'head', '--data', data]);
+      expect(first.code, first.stderr).toBe(0);
+      // Three collection stations importing at once: hundreds of overlapping write transactions.
+      const folders = [0, 1, 2].map((i) => {
+        const dir = path.join(tmp.dir, `src${i}`);
+        mkdirSync(dir);
+        for (let f = 0; f < 40; f++) writeFileSync(path.join(dir, `clip-${i}-${f}.mp4`), randomBytes(2048));
+        return dir;
+      });
+      const runs = await Promise.all(folders.map((dir) => cli(['ingest', dir, '--data', data, '--json'])));
+      for (const r of runs) {
+        expect(r.code, r.stderr).toBe(0);
+        expect((JSON.parse(r.stdout) as { imported: number }).imported).toBe(40);
+      }
+      const verify = await cli(['verify', '--data', data, '--json']);
+      expect(verify.code, verify.stdout).toBe(0);
+      expect((JSON.parse(verify.stdout) as { ledger: { entries: number } }).ledger.entries).toBeGreaterThanOrEqual(120);
+    } finally {
+      await tmp.cleanup();
     }
   });
 });

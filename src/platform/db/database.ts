@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 
@@ -101,6 +112,26 @@ export class Database {
 }
 
 /**
+ * SQLite transactions that begin IMMEDIATE: a transaction that reads and then writes takes the
+ * write lock up front, so when another process (a collection station's CLI beside the server)
+ * writes at the same moment it waits (busy_timeout) instead of failing with SQLITE_BUSY.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+/**
  * Opens the database named by `url`: `sqlite://<path>` (embedded default) or `postgres://…`.
  * SQLite runs in WAL mode with synchronous=FULL: a commit survives power loss.
  */
@@ -120,5 +151,5 @@ export function openDatabase(url: string): Database {
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');
   db.defaultSafeIntegers(false);
-  return new Database(new Kysely<DB>({ dialect: new SqliteDialect({ database: db }) }), 'sqlite', file);
+  return new Database(new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: db }) }), 'sqlite', file);
 }
