@@ -1,4 +1,4 @@
-import { decodeLeaf } from './leaf.js';
+import { readLeafIndex } from './leaf.js';
 import { emptyRoot, leafHash, MerkleFrontier } from './merkle.js';
 import type { AuditRepo } from './repo.js';
 import { verifyTreeHead } from './signing.js';
@@ -74,11 +74,11 @@ export async function verifyLedger(repo: AuditRepo, onProgress?: (entriesDone: n
         problems.push({ kind: 'entry_changed', location: `ledger seq ${row.seq}`, message: 'leaf bytes do not match the stored leaf hash: the entry was changed' });
       }
       try {
-        const leaf = decodeLeaf(row.leaf);
+        const leaf = readLeafIndex(row.leaf);
         if (leaf.seq !== row.seq) {
           problems.push({ kind: 'entry_misplaced', location: `ledger seq ${row.seq}`, message: `the entry stored at seq ${row.seq} is the leaf of seq ${leaf.seq}: entries were reordered or inserted` });
         }
-        if (leaf.at !== row.at || leaf.action !== row.action || (leaf.actor?.id ?? null) !== row.actor_id || (leaf.subject?.type ?? null) !== row.subject_type || (leaf.subject?.id ?? null) !== row.subject_id) {
+        if (leaf.at !== row.at || leaf.action !== row.action || leaf.actorId !== row.actor_id || leaf.subjectType !== row.subject_type || leaf.subjectId !== row.subject_id) {
           problems.push({ kind: 'entry_index_mismatch', location: `ledger seq ${row.seq}`, message: 'the indexed columns (time, action, actor, subject) differ from the leaf' });
         }
       } catch {

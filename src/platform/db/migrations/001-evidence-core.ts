@@ -167,7 +167,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   await db.schema
     .createTable('audit_entries')
-    .addColumn('seq', ms, (c) => c.primaryKey())
+    // On SQLite exactly "integer primary key" makes seq the rowid: one B-tree instead of two.
+    .addColumn('seq', dialect === 'sqlite' ? 'integer' : ms, (c) => c.primaryKey())
     .addColumn('at', ms, (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('action', 'text', (c) => c.notNull())
@@ -185,6 +186,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('idx', ms, (c) => c.notNull())
     .addColumn('hash', bin, (c) => c.notNull())
     .addPrimaryKeyConstraint('audit_nodes_pk', ['level', 'idx'])
+    // SQLite: the primary key is the table (no separate rowid B-tree).
+    .$call((b) => (dialect === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
     .execute();
 
   await db.schema
