@@ -24,6 +24,7 @@ import { createLogger } from '../src/platform/log.js';
 import { encodeCursor } from '../src/recordings/service.js';
 import type { RecordingQuery } from '../src/recordings/repo.js';
 import { percentile, time } from './support.js';
+import { mulberry32 } from '../test/support/fixtures.js';
 
 const N = Number(process.env.SEARCH_BENCH_N ?? 1_000_000);
 const QUERIES = Number(process.env.SEARCH_BENCH_QUERIES ?? 2250);
@@ -34,16 +35,6 @@ const LIMIT = 50;
 const YEAR_START = Date.UTC(2025, 0, 1);
 const YEAR_MS = 365 * 86_400_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 /** Skewed choice: a few busy items, a long tail (like officers on patrol vs. desk duty). */

@@ -13,23 +13,6 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
-/** Writes `size` random bytes (incompressible, like encoded video) to `file`. */
-export function writeRandomFile(file: string, size: number): void {
-  const fd = openSync(file, 'w');
-  const chunk = randomBytes(8 * 1024 * 1024);
-  let left = size;
-  let i = 0;
-  while (left > 0) {
-    const n = Math.min(left, chunk.length);
-    // Vary the chunk so files never share content.
-    chunk.writeUInt32LE(i++, 0);
-    chunk.writeUInt32LE(size, 4);
-    writeSync(fd, chunk, 0, n);
-    left -= n;
-  }
-  closeSync(fd);
-}
-
 /**
  * A recorder-like file of exactly `size` bytes: a real faststart MP4 (`base`) followed by a
  * top-level `free` box of random bytes — a valid container whose bulk is incompressible payload,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, verifySite } from '../src/audit/index.js';
 import { MassStorageDriver, sanitizeUploadName, type BatchResult, type IngestOptions, type ItemResult } from '../src/ingest/index.js';
 import { makeVideo, openTestApp, tempDir, type TestApp } from './support/app.js';
+import { listFiles } from './support/fixtures.js';
 
 /**
  * Bad input never crashes the importer and never loses bytes (R-COLLECT, DESIGN invariant 2):
@@ -19,17 +20,6 @@ const MB = 1024 * 1024;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const IS_ROOT = process.getuid?.() === 0;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 async function baseOptions(t: TestApp, extra: Partial<IngestOptions> = {}): Promise<IngestOptions> {
   const unit = await t.app.identity.resolveUnit(undefined);

@@ -9,6 +9,7 @@ import { verifySite, type VerifyReport } from '../src/audit/index.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/platform/log.js';
 import { CLI, makeVideo, tempDir } from './support/app.js';
+import { mulberry32, listFiles } from './support/fixtures.js';
 
 /**
  * DESIGN invariant 2, "Must hold": the importer is killed with SIGKILL (no cleanup, no flush, the
@@ -25,16 +26,6 @@ const SEED = Number(process.env.CUSTODIA_CRASH_SEED ?? Math.floor(Math.random() 
 const RANDOM_KILLS = 8;
 const MB = 1024 * 1024;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rng = mulberry32(SEED);
 /** Drawn up front, in a fixed order, so the seed alone decides them whichever tests are run. */
 const BIG_FILE_SIZES = Array.from({ length: 5 }, () => Math.floor((20 + rng() * 40) * MB));
@@ -98,17 +89,6 @@ async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: 4 * MB })) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
 }
 
 interface VerifyJson {

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, verifySite } from '../src/audit/index.js';
 import { DockWatcher, MassStorageDriver, type BatchResult, type DockEvent } from '../src/ingest/index.js';
 import { CLI, makeVideo, openTestApp, tempDir, type TestApp } from './support/app.js';
+import { listFiles } from './support/fixtures.js';
 
 /**
  * The collection station (采集工作站, `ingest --watch`): each recorder that appears under the dock
@@ -22,17 +23,6 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): P
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
 }
 
 /** `<serial7>_<badge6>_<YYYYMMDDhhmmss>_<seq>.MP4`, the GA/T 947 style a recorder writes. */

@@ -11,6 +11,7 @@ import { keyIdOf, verifyTreeHead } from '../src/audit/signing.js';
 import { verifyLedger } from '../src/audit/verify-ledger.js';
 import type { Clock } from '../src/platform/clock.js';
 import { CLI, dialects, openTestApp, postgresSkipNote, type TestApp } from './support/app.js';
+import { mulberry32 } from './support/fixtures.js';
 
 /**
  * DESIGN invariant 3, the ledger half: every entry is a leaf of an RFC 6962 Merkle tree with
@@ -22,17 +23,6 @@ import { CLI, dialects, openTestApp, postgresSkipNote, type TestApp } from './su
  */
 
 const SEED = Number(process.env.CUSTODIA_LEDGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------
 // An independent RFC 6962 MTH (section 2.1), written from the RFC, not from src/audit/merkle.ts.
