@@ -69,6 +69,18 @@ export class IdentityRepo {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** Revokes every live browser session of a user except `keepId`; returns how many. */
+  async revokeSessionsOf(ex: Executor, userId: string, at: number, keepId: string | null): Promise<number> {
+    let q = ex.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('kind', '=', 'session').where('revoked_at', 'is', null);
+    if (keepId) q = q.where('id', '!=', keepId);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async setPassword(ex: Executor, userId: string, hash: string, at: number): Promise<void> {
+    await ex.updateTable('users').set({ password_hash: hash, password_changed_at: at }).where('id', '=', userId).execute();
+  }
+
   async touchSession(id: string, at: number): Promise<void> {
     await this.db.kysely.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
   }

@@ -50,6 +50,31 @@ export function identityRoutes(app: App): FastifyPluginAsync {
       },
     });
 
+    server.post('/api/auth/logout-everywhere', {
+      config: { auth: 'user' },
+      schema: { tags: ['auth'], summary: 'End every browser session of the signed-in user, on every device', response: { 200: z.object({ sessionsEnded: z.number() }) } },
+      handler: async (req, reply) => {
+        const n = await app.identity.logoutEverywhere(req.actor!, requestMeta(req));
+        void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { sessionsEnded: n };
+      },
+    });
+
+    server.post('/api/auth/password', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password: every other session ends, this one continues under a new cookie',
+        body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+        response: { 200: z.object({ expiresAt: z.number() }) },
+      },
+      handler: async (req, reply) => {
+        const { secret, expiresAt } = await app.identity.changePassword(req.actor!, req.body.currentPassword, req.body.newPassword, requestMeta(req));
+        void reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', secure: app.config.secureCookies, path: '/', expires: new Date(expiresAt) });
+        return { expiresAt };
+      },
+    });
+
     server.get('/api/auth/me', {
       config: { auth: 'user' },
       schema: { tags: ['auth'], summary: 'Who am I', response: { 200: Me } },

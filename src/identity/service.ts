@@ -169,6 +169,44 @@ export class IdentityService {
     });
   }
 
+  /** "Log out everywhere": ends every browser session of the actor, this one included. */
+  async logoutEverywhere(actor: Actor, meta: RequestMeta): Promise<number> {
+    return this.db.transact(async (trx) => {
+      const n = await this.repo.revokeSessionsOf(trx, actor.id, this.clock.now(), null);
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.id }, ip: meta.ip, details: { sessions: n } });
+      return n;
+    });
+  }
+
+  /**
+   * Changes the actor's password. Every other session ends; the caller gets a fresh session in
+   * place of the current one (a password change rotates the session secret). API tokens, which
+   * scripts hold, are revoked separately.
+   */
+  async changePassword(actor: Actor, current: string, next: string, meta: RequestMeta): Promise<{ secret: string; expiresAt: number }> {
+    const user = await this.repo.userById(actor.id);
+    if (!user || !(await verifyPassword(user.password_hash, current))) {
+      await this.ledger.record({ actor: auditActor(actor), action: 'auth.password_change_failed', subject: { type: 'user', id: actor.id }, ip: meta.ip });
+      throw Unauthenticated('bad_credentials', 'the current password is wrong');
+    }
+    const weak = validatePasswordStrength(next);
+    if (weak) throw Invalid('password_weak', weak);
+    if (next === current) throw Invalid('password_unchanged', 'the new password must differ from the current one');
+    const hash = await hashPassword(next);
+    const now = this.clock.now();
+    const secret = newSecret('cs_');
+    const id = sha256hex(secret);
+    const expiresAt = now + this.sessionTtlMs;
+    await this.db.transact(async (trx) => {
+      await this.repo.setPassword(trx, user.id, hash, now);
+      const ended = await this.repo.revokeSessionsOf(trx, user.id, now, null);
+      // Created after the change, so the rule "sessions older than the password are invalid" keeps it.
+      await this.repo.insertSession(trx, { id, user_id: user.id, kind: 'session', name: null, created_at: now + 1, expires_at: expiresAt, revoked_at: null, last_used_at: now, ip: meta.ip, user_agent: meta.userAgent ?? null });
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'auth.password_change', subject: { type: 'user', id: user.id }, ip: meta.ip, details: { sessionsEnded: ended } });
+    });
+    return { secret, expiresAt };
+  }
+
   /** Creates an API token for scripts; the secret is shown once. */
   async createToken(username: string, name: string, actor: Actor | null): Promise<{ id: string; secret: string; user: UserRow }> {
     const user = await this.repo.userByUsername(username);
