@@ -10,6 +10,7 @@ import { encodeLeaf } from '../src/audit/leaf.js';
 import { leafHash } from '../src/audit/merkle.js';
 import { treeHeadMessage } from '../src/audit/signing.js';
 import { CLI, dialects, openTestApp, postgresSkipNote, tempDir, type TestApp, type TestDialect } from './support/app.js';
+import type { EntryRow } from '../src/audit/repo.js';
 
 /**
  * DESIGN invariant 1 and 3, from the attacker's side: someone with write access to the data
@@ -123,16 +124,8 @@ async function verify(site: Site): Promise<VerifyReport> {
   return verifySite(app.db, app.auditRepo, app.blobs);
 }
 
-interface EntryRaw {
-  seq: number;
-  at: number;
-  actor_id: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  leaf: Buffer;
-  leaf_hash: Buffer;
-}
+/** A ledger row as the attacker's raw connection returns it (bytes as Buffers). */
+type EntryRaw = EntryRow & { leaf: Buffer; leaf_hash: Buffer };
 
 /** Runs one tampering on a fresh site of `dialect` and returns verify's report. */
 async function tampered(dialect: TestDialect, tamper: (site: Site, evil: Attacker) => Promise<void>): Promise<{ site: Site; report: VerifyReport }> {

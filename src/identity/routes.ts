@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../app.js';
@@ -16,6 +16,10 @@ const Me = z.object({
 });
 
 export function identityRoutes(app: App): FastifyPluginAsync {
+  /** The browser session cookie: HttpOnly, SameSite=Strict, Secure behind HTTPS. */
+  const setSessionCookie = (reply: FastifyReply, secret: string, expiresAt: number) =>
+    void reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', secure: app.config.secureCookies, path: '/', expires: new Date(expiresAt) });
+
   return async (f) => {
     const server = f.withTypeProvider<ZodTypeProvider>();
 
@@ -29,13 +33,7 @@ export function identityRoutes(app: App): FastifyPluginAsync {
       },
       handler: async (req, reply) => {
         const { secret, expiresAt, actor } = await app.identity.login(req.body.username, req.body.password, requestMeta(req));
-        void reply.setCookie(SESSION_COOKIE, secret, {
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: app.config.secureCookies,
-          path: '/',
-          expires: new Date(expiresAt),
-        });
+        setSessionCookie(reply, secret, expiresAt);
         return { user: { id: actor.id, username: actor.username, displayName: actor.displayName, roles: actor.roles, unitId: actor.unitId, badge: actor.badge }, expiresAt };
       },
     });
@@ -70,7 +68,7 @@ export function identityRoutes(app: App): FastifyPluginAsync {
       },
       handler: async (req, reply) => {
         const { secret, expiresAt } = await app.identity.changePassword(req.actor!, req.body.currentPassword, req.body.newPassword, requestMeta(req));
-        void reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', secure: app.config.secureCookies, path: '/', expires: new Date(expiresAt) });
+        setSessionCookie(reply, secret, expiresAt);
         return { expiresAt };
       },
     });
