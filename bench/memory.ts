@@ -9,6 +9,7 @@ import { openApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/platform/log.js';
 import { CLI } from '../test/support/app.js';
+import { grantAccessIn } from '../test/support/grants.js';
 import { runCliMeasured, startServerChild, watchPeakRss } from '../test/support/rss.js';
 import { MiB, timeAsync } from './support.js';
 
@@ -28,19 +29,20 @@ async function main(): Promise<void> {
 
   const app = await openApp(loadConfig({ CUSTODIA_DATA: data, LOG_LEVEL: 'silent' }), createLogger('silent'), { PATH: process.env.PATH });
   await app.identity.addUser({ username: 'disp', password: 'dispatcher-pass-1', roles: ['dispatcher'] }, null);
-  const token = (await app.identity.createToken('disp', 'bench', null)).secret;
+  const token = (await app.sessions.createToken('disp', 'bench', null)).secret;
   await app.close();
 
   const imp = await timeAsync(() => runCliMeasured(['ingest', src, '--data', data, '--json'], CLI, { LOG_LEVEL: 'silent' }));
   if (imp.value.code !== 0) throw new Error(imp.value.stderr);
   const id = (JSON.parse(imp.value.stdout) as { files: Array<{ recordingId: string }> }).files[0]!.recordingId;
 
+  await grantAccessIn(data, 'disp', [id], 'download');
   const server = await startServerChild(CLI, data, { CUSTODIA_RUN_JOBS: 'false' });
   const rss = watchPeakRss(server.child, 20);
   await new Promise((r) => setTimeout(r, 500));
   const idle = rss.peak();
   const dl = await timeAsync(async () => {
-    const res = await fetch(`${server.url}/api/recordings/${id}/download`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/api/recordings/${id}/original`, { headers: { authorization: `Bearer ${token}` } });
     let n = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length;
     return n;

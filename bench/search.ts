@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   const site = buildPeople(units);
   const me = units.find((u) => u.level === 0)!;
   await app.identity.addUser({ username: 'bench', password: 'bench-password-123', roles: ['supervisor'] }, null);
-  const { secret } = await app.identity.createToken('bench', 'bench', null);
+  const { secret } = await app.sessions.createToken('bench', 'bench', null);
 
   console.log(`bench:search — ${N.toLocaleString('en')} recordings, ${units.length} units (3 levels), ${site.officers.length} officers, ${site.devices.length} devices, one year`);
   const gen = time(() => insertRows(app.db.location, site));

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { AccessRepo, AccessService } from './access/index.js';
 import { AuditLedger, AuditRepo, loadOrCreateSiteKey } from './audit/index.js';
 import type { Config } from './config.js';
-import { IdentityRepo, IdentityService } from './identity/index.js';
+import { DevicesRepo, DevicesService } from './devices/index.js';
+import { Authorizer, IdentityRepo, IdentityService, SecretBox, SessionService, SiteSettings, StepUp, UnitTree } from './identity/index.js';
 import { compilePatterns } from './ingest/file-names.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { FsBlobStore } from './platform/blobs/fs-store.js';
@@ -27,9 +29,21 @@ export interface App {
   jobs: JobQueue;
   ledger: AuditLedger;
   auditRepo: AuditRepo;
+  /** Units and people (the directory). */
   identity: IdentityService;
+  /** Sign-in, sessions, tokens, authenticators. */
+  sessions: SessionService;
+  /** The one authorization rule with its facts gathered; every service asks it. */
+  authz: Authorizer;
+  stepUp: StepUp;
+  settings: SiteSettings;
+  units: UnitTree;
   recordingsRepo: RecordingsRepo;
   recordings: RecordingsService;
+  /** Access requests, approvals, grants and the access register. */
+  access: AccessService;
+  /** The device registry and the issue/return desk. */
+  devices: DevicesService;
   ingest: IngestPipeline;
   /** True when this start created the site signing key (a new site). */
   siteKeyCreated: boolean;
@@ -51,14 +65,22 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
     const ledger = new AuditLedger(db, auditRepo, clock, key);
     await ledger.init();
     const identityRepo = new IdentityRepo(db);
-    const identity = new IdentityService(db, identityRepo, ledger, clock, config.sessionTtlHours * 3600_000);
+    const units = new UnitTree(db);
+    const settings = new SiteSettings(db, ledger, clock);
+    const authz = new Authorizer(units, ledger, () => settings.policy());
+    const box = new SecretBox(key.privateKey, 'totp-v1');
+    const stepUp = new StepUp(db, ledger, settings, box, clock);
+    const identity = new IdentityService(db, identityRepo, ledger, clock, units, authz);
+    const sessions = new SessionService(db, identityRepo, ledger, clock, config.sessionTtlHours * 3600_000, stepUp, box, config.siteName);
     await identity.ensureRootUnit(config.siteName);
     const jobs = new JobQueue(db, clock, log);
     const recordingsRepo = new RecordingsRepo(db);
-    const recordings = new RecordingsService(db, recordingsRepo, ledger, jobs, blobs, identity, clock, config.uploadDeadlineHours);
+    const access = new AccessService(db, new AccessRepo(db), recordingsRepo, ledger, authz, stepUp, settings, clock);
+    const recordings = new RecordingsService(db, recordingsRepo, ledger, jobs, blobs, authz, access, clock, config.uploadDeadlineHours);
     jobs.register(derivativeJobs({ db, repo: recordingsRepo, ledger, blobs, media, clock, root: path.join(config.dataDir, 'derivatives') }));
     const patterns = compilePatterns(config.fileNamePatterns);
-    const ingest = new IngestPipeline({ db, blobs, media, recordings, ledger, clock, log, timeZone: config.timeZone, patterns });
+    const devices = new DevicesService(db, new DevicesRepo(db), ledger, clock, authz, stepUp, identity, units);
+    const ingest = new IngestPipeline({ db, blobs, media, recordings, ledger, clock, log, timeZone: config.timeZone, patterns, custody: devices, officers: identity });
     return {
       config,
       log,
@@ -70,8 +92,15 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
       ledger,
       auditRepo,
       identity,
+      sessions,
+      authz,
+      stepUp,
+      settings,
+      units,
       recordingsRepo,
       recordings,
+      access,
+      devices,
       ingest,
       siteKeyCreated: created,
       close: async () => {

@@ -2,15 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, utimes } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
 import { leafHash, verifyConsistency, verifyInclusion } from '../src/audit/merkle.js';
 import { verifyTreeHead } from '../src/audit/signing.js';
-import { buildServer } from '../src/http/server.js';
 import type { RoleId } from '../src/identity/index.js';
 import { SESSION_COOKIE } from '../src/identity/routes.js';
 import { dialects, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
+import { listen, routeList, type Listening } from './support/http.js';
 
 /**
  * The HTTP API over real HTTP on 127.0.0.1: authentication (cookie sessions, API tokens, login
@@ -20,19 +19,6 @@ import { dialects, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestA
  */
 
 const PASSWORD = 'correct horse battery';
-
-interface Listening {
-  server: FastifyInstance;
-  base: string;
-}
-
-async function listen(t: TestApp): Promise<Listening> {
-  const server = await buildServer(t.app);
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  const addr = server.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  return { server, base: `http://127.0.0.1:${addr.port}` };
-}
 
 async function ledger(t: TestApp, action?: string): Promise<Leaf[]> {
   const rows = await t.app.auditRepo.entriesPage(0, 1_000_000);
@@ -52,24 +38,6 @@ function rawRequest(base: string, method: string, urlPath: string): Promise<{ st
     req.on('error', reject);
     req.end();
   });
-}
-
-/** Every (method, path) the server routes, from its own route tree. */
-function routeList(server: FastifyInstance): Array<{ method: string; path: string }> {
-  const out: Array<{ method: string; path: string }> = [];
-  const stack: Array<{ depth: number; path: string }> = [];
-  for (const line of server.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([\s│]*)(?:└── |├── )?(\S+) \(([A-Z, ]+)\)\s*$/.exec(line);
-    if (!m) continue;
-    const depth = m[1]!.length;
-    while (stack.length > 0 && stack[stack.length - 1]!.depth >= depth) stack.pop();
-    const parent = stack[stack.length - 1]?.path ?? '';
-    const label = m[2]!;
-    const full = parent === '' ? label : parent.endsWith('/') || label.startsWith('/') ? parent + label : `${parent}/${label}`;
-    stack.push({ depth, path: full });
-    for (const method of m[3]!.split(',').map((s) => s.trim())) out.push({ method, path: full });
-  }
-  return out;
 }
 
 postgresSkipNote();
@@ -93,6 +61,15 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
     return fetch(`${http.base}${urlPath}`, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   };
   const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
+  /** The real approval path: `as` asks, the approver approves. */
+  const grant = async (as: string, names: string[], action: 'view' | 'download') => {
+    const asked = await api('/api/access-requests', { as, method: 'POST', body: { recordingIds: names.map((n) => rec[n]), action, reason: 'quality_assessment' } });
+    expect(asked.status, await asked.clone().text()).toBe(201);
+    const { id } = await json<{ id: string }>(asked);
+    const ok = await api(`/api/access-requests/${id}/approve`, { as: 'appr', method: 'POST', body: {} });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    return id;
+  };
 
   beforeAll(async () => {
     t = await openTestApp({ dialect });
@@ -110,12 +87,13 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       { username: 'collector1', roles: ['collector'] },
       { username: 'officer1', roles: ['officer'], unitCode: 'north', badge: '1001' },
       { username: 'dispatch1', roles: ['dispatcher'] },
+      { username: 'appr', roles: ['approver'] },
     ];
     for (const u of users) {
       await t.app.identity.addUser({ ...u, password: PASSWORD }, null);
-      token[u.username] = (await t.app.identity.createToken(u.username, 'test', null)).secret;
+      token[u.username] = (await t.app.sessions.createToken(u.username, 'test', null)).secret;
     }
-    tokenOfCollector = await t.app.identity.createToken('collector1', 'revocable', null);
+    tokenOfCollector = await t.app.sessions.createToken('collector1', 'revocable', null);
 
     // Seven real recordings in three units of a 3-level tree; bravo and delta share a start time.
     const plan: Array<{ unit: string; device: string; officer: string; files: Array<{ name: string; at: string; codec?: 'mpeg4'; seconds: number }> }> = [
@@ -165,7 +143,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       const doc = await json<{ openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, { responses?: unknown }>>; components: { securitySchemes: Record<string, unknown> } }>(res);
       expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
       expect(doc.info.title).toBe('Custodia API');
-      for (const p of ['/api/health', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/recordings', '/api/recordings/{id}', '/api/recordings/{id}/playback', '/api/recordings/{id}/download', '/api/audit/head', '/api/audit/proof/{seq}', '/api/audit/consistency', '/api/audit/entries', '/api/uploads']) {
+      for (const p of ['/api/health', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/recordings', '/api/recordings/{id}', '/api/recordings/{id}/content', '/api/recordings/{id}/original', '/api/access-requests', '/api/access-requests/{id}/approve', '/api/audit/head', '/api/audit/proof/{seq}', '/api/audit/consistency', '/api/audit/entries', '/api/uploads']) {
         expect(doc.paths, p).toHaveProperty([p]);
       }
       expect(Object.keys(doc.paths['/api/recordings/{id}']!)).toEqual(expect.arrayContaining(['get', 'patch']));
@@ -178,7 +156,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       const routes = routeList(http.server).filter((r) => r.path.startsWith('/api'));
       // The sweep covers the whole route tree, and the tree has what we expect in it.
       const paths = new Set(routes.map((r) => r.path));
-      for (const p of ['/api/health', '/api/openapi.json', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/recordings', '/api/recordings/:id', '/api/recordings/:id/playback', '/api/recordings/:id/download', '/api/recordings/:id/thumbnails', '/api/audit/head', '/api/audit/proof/:seq', '/api/audit/consistency', '/api/audit/entries', '/api/uploads', '/api/uploads/*']) {
+      for (const p of ['/api/health', '/api/openapi.json', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/recordings', '/api/recordings/:id', '/api/recordings/:id/content', '/api/recordings/:id/original', '/api/recordings/:id/thumbnails', '/api/audit/head', '/api/audit/proof/:seq', '/api/audit/consistency', '/api/audit/entries', '/api/uploads', '/api/uploads/*']) {
         expect(paths, p).toContain(p);
       }
       const isPublic = (r: { method: string; path: string }) =>
@@ -271,7 +249,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       expect(lo.status).toBe(400);
       expect(await json(lo)).toMatchObject({ error: 'not_a_session' });
 
-      await t.app.identity.revokeToken('collector1', tokenOfCollector.id, null);
+      await t.app.sessions.revokeToken('collector1', tokenOfCollector.id, null);
       expect((await fetch(`${http.base}/api/auth/me`, { headers: auth })).status).toBe(401);
       expect((await fetch(`${http.base}/api/recordings`, { headers: auth })).status).toBe(401);
       const created = (await ledger(t, 'token.create')).filter((l) => l.subject?.id === tokenOfCollector.id);
@@ -282,7 +260,8 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
     });
 
     it('content used through a token is in the ledger with the token as the channel', async () => {
-      const res = await api(`/api/recordings/${rec['charlie.mp4']}/download`, { as: 'dispatch1' });
+      await grant('dispatch1', ['charlie.mp4'], 'download');
+      const res = await api(`/api/recordings/${rec['charlie.mp4']}/original`, { as: 'dispatch1' });
       expect(res.status).toBe(200);
       await res.arrayBuffer();
       const uses = (await ledger(t, 'recording.download')).filter((l) => l.subject?.id === rec['charlie.mp4']);
@@ -404,7 +383,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       expect(await search('nsup', { device: 'DEV-S1' })).toEqual({ items: [], nextCursor: null });
 
       const golf = rec['golf.avi']!;
-      for (const suffix of ['', '/playback', '/download', '/thumbnails']) {
+      for (const suffix of ['', '/content', '/original', '/thumbnails']) {
         const res = await api(`/api/recordings/${golf}${suffix}`, { as: 'nsup' });
         expect(res.status, suffix).toBe(404);
         expect(await json(res)).toMatchObject({ error: 'recording_not_found' });
@@ -430,7 +409,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       const badCursor = await api('/api/recordings?cursor=bm90LWEtY3Vyc29y', { as: 'sup' });
       expect(badCursor.status).toBe(400);
       expect(await json(badCursor)).toMatchObject({ error: 'cursor_invalid' });
-      for (const p of ['/api/recordings/not-a-uuid', '/api/recordings/123/download', '/api/audit/proof/0', '/api/audit/proof/abc']) {
+      for (const p of ['/api/recordings/not-a-uuid', '/api/recordings/123/original', '/api/audit/proof/0', '/api/audit/proof/abc']) {
         const res = await api(p, { as: 'sup' });
         expect(res.status, p).toBe(400);
         expect(await json(res), p).toMatchObject({ error: 'invalid_request' });
@@ -441,7 +420,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
   describe('content', () => {
     it('an administrator may not play or download: 403 with the reason, and the denial is in the ledger', async () => {
       const id = rec['alpha.mp4']!;
-      for (const [suffix, attempted] of [['/playback', 'recording.play'], ['/download', 'recording.download']] as const) {
+      for (const [suffix, attempted] of [['/content', 'recording.view'], ['/original', 'recording.download']] as const) {
         const res = await api(`/api/recordings/${id}${suffix}`, { as: 'admin1' });
         expect(res.status).toBe(403);
         expect(await json(res)).toMatchObject({ error: 'content_not_permitted_for_role' });
@@ -450,11 +429,14 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
         expect(denied[0]!.subject).toEqual({ type: 'recording', id });
         expect(denied[0]!.details).toMatchObject({ reason: 'content_not_permitted_for_role' });
       }
-      // Collectors and officers can search but not play.
+      // Without a grant nobody plays: a collector, or the officer who made it, is told a grant is
+      // needed; an officer does not even learn that a colleague's recording exists.
       for (const who of ['collector1', 'officer1']) {
-        const res = await api(`/api/recordings/${id}/playback`, { as: who });
+        const res = await api(`/api/recordings/${id}/content`, { as: who });
         expect(res.status, who).toBe(403);
+        expect(await json(res)).toMatchObject({ error: 'grant_required' });
       }
+      expect((await api(`/api/recordings/${rec['delta.mp4']}/content`, { as: 'officer1' })).status).toBe(404);
       expect((await ledger(t, 'recording.playback')).filter((l) => l.subject?.id === id)).toHaveLength(0);
       expect((await ledger(t, 'recording.download')).filter((l) => l.subject?.id === id)).toHaveLength(0);
     });
@@ -463,8 +445,9 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       const id = rec['bravo.mp4']!;
       const original = await readFile(path.join(media.dir, 'north', 'bravo.mp4'));
       const size = original.length;
+      await grant('sup', ['bravo.mp4'], 'download');
 
-      const full = await api(`/api/recordings/${id}/download`, { as: 'sup' });
+      const full = await api(`/api/recordings/${id}/original`, { as: 'sup' });
       expect(full.status).toBe(200);
       expect(full.headers.get('accept-ranges')).toBe('bytes');
       expect(full.headers.get('content-length')).toBe(String(size));
@@ -473,28 +456,28 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       const fullBytes = Buffer.from(await full.arrayBuffer());
       expect(createHash('sha256').update(fullBytes).digest('hex')).toBe(sha['bravo.mp4']);
 
-      const head = await api(`/api/recordings/${id}/download`, { as: 'sup', headers: { range: 'bytes=0-99' } });
+      const head = await api(`/api/recordings/${id}/original`, { as: 'sup', headers: { range: 'bytes=0-99' } });
       expect(head.status).toBe(206);
       expect(head.headers.get('content-range')).toBe(`bytes 0-99/${size}`);
       expect(head.headers.get('content-length')).toBe('100');
       expect(Buffer.from(await head.arrayBuffer()).equals(original.subarray(0, 100))).toBe(true);
 
-      const mid = await api(`/api/recordings/${id}/download`, { as: 'sup', headers: { range: 'bytes=1000-1499' } });
+      const mid = await api(`/api/recordings/${id}/original`, { as: 'sup', headers: { range: 'bytes=1000-1499' } });
       expect(mid.status).toBe(206);
       expect(mid.headers.get('content-range')).toBe(`bytes 1000-1499/${size}`);
       expect(Buffer.from(await mid.arrayBuffer()).equals(original.subarray(1000, 1500))).toBe(true);
 
-      const tail = await api(`/api/recordings/${id}/download`, { as: 'sup', headers: { range: 'bytes=-10' } });
+      const tail = await api(`/api/recordings/${id}/original`, { as: 'sup', headers: { range: 'bytes=-10' } });
       expect(tail.status).toBe(206);
       expect(tail.headers.get('content-range')).toBe(`bytes ${size - 10}-${size - 1}/${size}`);
       expect(Buffer.from(await tail.arrayBuffer()).equals(original.subarray(size - 10))).toBe(true);
 
-      const open = await api(`/api/recordings/${id}/download`, { as: 'sup', headers: { range: `bytes=${size - 5}-` } });
+      const open = await api(`/api/recordings/${id}/original`, { as: 'sup', headers: { range: `bytes=${size - 5}-` } });
       expect(open.status).toBe(206);
       expect(Buffer.from(await open.arrayBuffer()).equals(original.subarray(size - 5))).toBe(true);
 
       for (const range of [`bytes=${size}-`, `bytes=${size + 100}-${size + 200}`, 'bytes=-0']) {
-        const bad = await api(`/api/recordings/${id}/download`, { as: 'sup', headers: { range } });
+        const bad = await api(`/api/recordings/${id}/original`, { as: 'sup', headers: { range } });
         expect(bad.status, range).toBe(416);
         expect(bad.headers.get('content-range')).toBe(`bytes */${size}`);
         expect((await bad.arrayBuffer()).byteLength).toBe(0);
@@ -503,7 +486,9 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
 
     it('every playback and download is in the ledger before the response arrives', async () => {
       const id = rec['foxtrot.mp4']!;
-      for (const [suffix, action] of [['/download', 'recording.download'], ['/playback', 'recording.playback']] as const) {
+      await grant('dispatch1', ['foxtrot.mp4'], 'download');
+      await grant('dispatch1', ['foxtrot.mp4'], 'view');
+      for (const [suffix, action] of [['/original', 'recording.download'], ['/content', 'recording.playback']] as const) {
         const before = (await ledger(t, action)).filter((l) => l.subject?.id === id).length;
         const res = await api(`/api/recordings/${id}${suffix}`, { as: 'dispatch1', headers: { range: 'bytes=0-1023' } });
         // fetch resolves at the headers; the body is not read yet.
@@ -523,17 +508,19 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       const detail = await json<{ playable: boolean; videoCodec: string }>(await api(`/api/recordings/${id}`, { as: 'sup' }));
       expect(detail.playable).toBe(false);
       expect(detail.videoCodec).toBe('mpeg4');
-      const early = await api(`/api/recordings/${id}/playback`, { as: 'sup' });
+      await grant('sup', ['golf.avi', 'alpha.mp4'], 'view');
+      await grant('sup', ['golf.avi'], 'download');
+      const early = await api(`/api/recordings/${id}/content`, { as: 'sup' });
       expect(early.status).toBe(409);
       expect(await json(early)).toMatchObject({ error: 'proxy_not_ready' });
       // The original still downloads as is.
-      const dl = await api(`/api/recordings/${id}/download`, { as: 'sup' });
+      const dl = await api(`/api/recordings/${id}/original`, { as: 'sup' });
       expect(dl.status).toBe(200);
       expect(dl.headers.get('content-type')).toBe('video/x-msvideo');
       expect(createHash('sha256').update(Buffer.from(await dl.arrayBuffer())).digest('hex')).toBe(sha['golf.avi']);
 
       expect(await t.app.jobs.runUntilIdle()).toBeGreaterThan(0);
-      const res = await api(`/api/recordings/${id}/playback`, { as: 'sup' });
+      const res = await api(`/api/recordings/${id}/content`, { as: 'sup' });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('video/mp4');
       expect(res.headers.get('content-disposition')).toMatch(/^inline;/);
@@ -546,7 +533,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       expect(play).toHaveLength(1);
       expect(play[0]!.details).toMatchObject({ sha256: proxy!.sha256 });
       // An MP4 plays as is: the original's bytes.
-      const mp4 = await api(`/api/recordings/${rec['alpha.mp4']}/playback`, { as: 'sup' });
+      const mp4 = await api(`/api/recordings/${rec['alpha.mp4']}/content`, { as: 'sup' });
       expect(mp4.status).toBe(200);
       expect(createHash('sha256').update(Buffer.from(await mp4.arrayBuffer())).digest('hex')).toBe(sha['alpha.mp4']);
     });
@@ -554,7 +541,7 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
     it('PATCH changes the title and records before/after; facts of the original stay', async () => {
       const id = rec['delta.mp4']!;
       const before = await json<Record<string, unknown>>(await api(`/api/recordings/${id}`, { as: 'sup' }));
-      const res = await api(`/api/recordings/${id}`, { as: 'sup', method: 'PATCH', body: { title: 'Traffic stop, Main St', reason: 'case 42' } });
+      const res = await api(`/api/recordings/${id}`, { as: 'dispatch1', method: 'PATCH', body: { title: 'Traffic stop, Main St', reason: 'case 42' } });
       expect(res.status).toBe(200);
       const after = await json<Record<string, unknown>>(res);
       expect(after.title).toBe('Traffic stop, Main St');
@@ -562,20 +549,21 @@ describe.each(dialects())('HTTP API (%s)', (dialect) => {
       for (const k of ['sha256', 'size', 'originalName', 'startedAt', 'unitId', 'collectedAt']) expect(after[k], k).toEqual(before[k]);
       const updates = (await ledger(t, 'recording.update')).filter((l) => l.subject?.id === id);
       expect(updates).toHaveLength(1);
-      expect(updates[0]!.actor?.name).toBe('sup');
+      expect(updates[0]!.actor?.name).toBe('dispatch1');
       expect(updates[0]!.reason).toBe('case 42');
       expect(updates[0]!.details).toEqual({ before: { title: null }, after: { title: 'Traffic stop, Main St' } });
       // The title is searchable text now.
       const found = await json<{ items: Array<{ id: string }> }>(await api('/api/recordings?q=main%20st', { as: 'sup' }));
       expect(found.items.map((i) => i.id)).toEqual([id]);
       // The same value again changes nothing and writes nothing.
-      expect((await api(`/api/recordings/${id}`, { as: 'sup', method: 'PATCH', body: { title: 'Traffic stop, Main St' } })).status).toBe(200);
+      expect((await api(`/api/recordings/${id}`, { as: 'dispatch1', method: 'PATCH', body: { title: 'Traffic stop, Main St' } })).status).toBe(200);
       expect((await ledger(t, 'recording.update')).filter((l) => l.subject?.id === id)).toHaveLength(1);
       // Roles without the right may not edit, and that denial is recorded too.
-      const officer = await api(`/api/recordings/${id}`, { as: 'officer1', method: 'PATCH', body: { title: 'mine' } });
-      expect(officer.status).toBe(403);
-      expect((await ledger(t, 'access.denied')).some((l) => l.actor?.name === 'officer1' && l.details.attempted === 'recording.update')).toBe(true);
-      const invalid = await api(`/api/recordings/${id}`, { as: 'sup', method: 'PATCH', body: { title: 'x'.repeat(201) } });
+      const supervisor = await api(`/api/recordings/${id}`, { as: 'sup', method: 'PATCH', body: { title: 'mine' } });
+      expect(supervisor.status).toBe(403);
+      expect(await json(supervisor)).toMatchObject({ error: 'role_not_permitted' });
+      expect((await ledger(t, 'access.denied')).some((l) => l.actor?.name === 'sup' && l.details.attempted === 'recording.update')).toBe(true);
+      const invalid = await api(`/api/recordings/${id}`, { as: 'dispatch1', method: 'PATCH', body: { title: 'x'.repeat(201) } });
       expect(invalid.status).toBe(400);
     });
   });

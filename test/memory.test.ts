@@ -3,6 +3,7 @@ import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:f
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, openTestApp, tempDir } from './support/app.js';
+import { grantAccessIn } from './support/grants.js';
 import { runCliMeasured, startServerChild, watchPeakRss } from './support/rss.js';
 
 /**
@@ -47,7 +48,7 @@ describe('memory stays flat with large files', () => {
     const t = await openTestApp();
     dataDir = t.dataDir;
     await t.app.identity.addUser({ username: 'disp', password: 'dispatcher-pass-1', roles: ['dispatcher'] }, null);
-    token = (await t.app.identity.createToken('disp', 'memtest', null)).secret;
+    token = (await t.app.sessions.createToken('disp', 'memtest', null)).secret;
     await t.app.close();
     (globalThis as { __src?: string }).__src = src;
   });
@@ -69,10 +70,11 @@ describe('memory stays flat with large files', () => {
   });
 
   it('serves the 1 GiB original over HTTP with peak RSS under 250 MB', async () => {
+    await grantAccessIn(dataDir, 'disp', [recordingId], 'download');
     const server = await startServerChild(CLI, dataDir, { CUSTODIA_RUN_JOBS: 'false' });
     const rss = watchPeakRss(server.child, 20);
     try {
-      const res = await fetch(`${server.url}/api/recordings/${recordingId}/download`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${server.url}/api/recordings/${recordingId}/original`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
       const h = createHash('sha256');
       let n = 0;

@@ -46,7 +46,7 @@ describe('sessions: log out everywhere, password change', () => {
   it('a password change ends every other session and rotates the caller’s own', async () => {
     const laptop = await login('first-password-1');
     const tablet = await login('first-password-1');
-    const token = (await t.app.identity.createToken('zhang', 'script', null)).secret;
+    const token = (await t.app.sessions.createToken('zhang', 'script', null)).secret;
 
     expect((await post('/api/auth/password', laptop.cookie, { currentPassword: 'wrong-password-0', newPassword: 'second-password-2' })).status).toBe(401);
     expect((await post('/api/auth/password', laptop.cookie, { currentPassword: 'first-password-1', newPassword: 'short' })).status).toBe(400);

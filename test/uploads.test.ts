@@ -7,6 +7,7 @@ import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
 import { buildServer } from '../src/http/server.js';
+import { grantAccess } from './support/grants.js';
 import { dialects, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 
 /**
@@ -86,7 +87,7 @@ describe.each(dialects())('tus uploads (%s)', (dialect) => {
       { username: 'nsup', roles: ['supervisor' as const], unitCode: 'north' },
     ]) {
       await t.app.identity.addUser({ ...u, password: PASSWORD }, null);
-      token[u.username] = (await t.app.identity.createToken(u.username, 'uploads', null)).secret;
+      token[u.username] = (await t.app.sessions.createToken(u.username, 'uploads', null)).secret;
     }
     await start();
   });
@@ -256,7 +257,8 @@ describe.each(dialects())('tus uploads (%s)', (dialect) => {
     // Nothing was written next to the data folder under the client's name.
     expect(await readdir(path.dirname(t.dataDir))).not.toContain('etc');
     // And a download names it safely.
-    const dl = await fetch(`${base}/api/recordings/${row!.id}/download`, { headers: { ...auth('nsup'), range: 'bytes=0-0' } });
+    await grantAccess(t.app, 'nsup', [row!.id], 'download');
+    const dl = await fetch(`${base}/api/recordings/${row!.id}/original`, { headers: { ...auth('nsup'), range: 'bytes=0-0' } });
     expect(dl.headers.get('content-disposition')).toBe(`attachment; filename="passwd"; filename*=UTF-8''passwd`);
   });
 

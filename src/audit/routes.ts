@@ -10,12 +10,17 @@ const Head = z.object({ size: z.number(), root: z.string(), timestamp: z.number(
 export function auditRoutes(app: App): FastifyPluginAsync {
   return async (f) => {
     const server = f.withTypeProvider<ZodTypeProvider>();
-    const allowed = (req: FastifyRequest) => app.recordings.assertAllowed(req.actor!, 'audit.read', null, requestMeta(req));
+    const allowed = (req: FastifyRequest) => app.authz.require(req.actor!, 'audit.read', null, requestMeta(req));
+    // Tree heads and proofs reveal no entry's content: every role may check the ledger's integrity.
+    const verifying = (req: FastifyRequest) => app.authz.require(req.actor!, 'audit.verify', null, requestMeta(req));
 
     server.get('/api/audit/head', {
       config: { auth: 'user' },
       schema: { tags: ['audit'], summary: 'The latest signed tree head of the audit ledger', response: { 200: Head } },
-      handler: async () => app.ledger.signHead(),
+      handler: async (req) => {
+        await verifying(req);
+        return app.ledger.signHead();
+      },
     });
 
     server.get('/api/audit/proof/:seq', {
@@ -28,6 +33,7 @@ export function auditRoutes(app: App): FastifyPluginAsync {
         response: { 200: z.object({ seq: z.number(), leafIndex: z.number(), treeSize: z.number(), leafHash: z.string(), path: z.array(z.string()), root: z.string() }) },
       },
       handler: async (req) => {
+        await verifying(req);
         if (req.query.treeSize === undefined) await app.ledger.signHead();
         // A tree larger than the ledger has no nodes to prove from: not found, not a server error.
         else if (req.query.treeSize > (await app.ledger.state()).size) throw NotFound('tree_size_not_found', `the ledger has fewer than ${req.query.treeSize} entries`);
@@ -46,6 +52,7 @@ export function auditRoutes(app: App): FastifyPluginAsync {
         response: { 200: z.object({ fromSize: z.number(), toSize: z.number(), fromRoot: z.string(), toRoot: z.string(), path: z.array(z.string()) }) },
       },
       handler: async (req) => {
+        await verifying(req);
         const proof = await app.ledger.consistencyProof(req.query.from, req.query.to);
         if (!proof) throw NotFound('tree_size_not_found', 'sizes must satisfy 0 ≤ from ≤ to ≤ current size');
         return proof;

@@ -58,7 +58,7 @@ export async function tokenCommand(app: App, sub: string | undefined, f: GlobalF
   if (!f.username) throw new UsageError('--username is required');
   switch (sub) {
     case 'create': {
-      const t = await app.identity.createToken(f.username, f.name ?? 'cli', null).catch(usage);
+      const t = await app.sessions.createToken(f.username, f.name ?? 'cli', null).catch(usage);
       await app.ledger.signHead();
       process.stdout.write(f.json ? `${JSON.stringify({ id: t.id, token: t.secret, username: t.user.username })}\n` : `${t.secret}\n`);
       if (!f.json) process.stderr.write(`token ${t.id} for ${t.user.username}: send it as "Authorization: Bearer <token>"; it is shown only once\n`);
@@ -66,13 +66,13 @@ export async function tokenCommand(app: App, sub: string | undefined, f: GlobalF
     }
     case 'revoke': {
       if (!f.id) throw new UsageError('--id is required');
-      await app.identity.revokeToken(f.username, f.id, null).catch(usage);
+      await app.sessions.revokeToken(f.username, f.id, null).catch(usage);
       await app.ledger.signHead();
       process.stdout.write(f.json ? `${JSON.stringify({ revoked: f.id })}\n` : `revoked token ${f.id}\n`);
       return EXIT_OK;
     }
     case 'list': {
-      const list = await app.identity.tokens(f.username).catch(usage);
+      const list = await app.sessions.tokens(f.username).catch(usage);
       const fmt = (t: number | null) => (t === null ? '-' : new Date(t).toISOString());
       process.stdout.write(f.json ? `${JSON.stringify(list)}\n` : `${table([['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'], ...list.map((t) => [t.id, t.name ?? '', fmt(t.createdAt), fmt(t.lastUsedAt), fmt(t.revokedAt)])])}\n`);
       return EXIT_OK;

@@ -1,31 +1,42 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../app.js';
+import { accessRoutes } from '../access/index.js';
 import { auditRoutes } from '../audit/routes.js';
-import type { Actor } from '../identity/index.js';
+import { deviceRoutes } from '../devices/routes.js';
+import type { Actor, AuthzTraceEntry } from '../identity/index.js';
+import { directoryRoutes } from '../identity/directory-routes.js';
 import { identityRoutes, SESSION_COOKIE } from '../identity/routes.js';
 import { ingestRoutes } from '../ingest/routes.js';
 import { errorHandler } from '../platform/http/errors.js';
-import { Unauthenticated } from '../platform/errors.js';
+import { Forbidden, Unauthenticated } from '../platform/errors.js';
 import { recordingRoutes } from '../recordings/routes.js';
 import type { RouteAuth } from './types.js';
 import './types.js';
+import { webApp } from './web-app.js';
 
 
 export const API_VERSION = '0.1.0';
 
 async function resolveActor(app: App, req: FastifyRequest): Promise<Actor | null> {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return (await app.identity.authenticate(auth.slice(7).trim())) ?? null;
+  if (auth?.startsWith('Bearer ')) return (await app.sessions.authenticate(auth.slice(7).trim())) ?? null;
   const c = req.cookies[SESSION_COOKIE];
-  return c ? ((await app.identity.authenticate(c)) ?? null) : null;
+  return c ? ((await app.sessions.authenticate(c)) ?? null) : null;
+}
+
+export interface ServerOptions {
+  /** More route plugins, registered after the built-in ones (tests use it to prove the fail-closed check). */
+  plugins?: FastifyPluginAsync[] | undefined;
+  /** Called when a response has gone out, with the route and every authorization decision taken for it (tests). */
+  observeAuthz?: ((o: { method: string; route: string; auth: RouteAuth | undefined; status: number; trace: readonly AuthzTraceEntry[] }) => void) | undefined;
 }
 
 /** The HTTP API: one Fastify server, zod-validated routes, OpenAPI at /api/openapi.json. */
-export async function buildServer(app: App): Promise<FastifyInstance> {
+export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.log,
     // Behind a reverse proxy, client addresses (for the ledger and login throttling) come from X-Forwarded-For.
@@ -39,12 +50,13 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.setSerializerCompiler(serializerCompiler);
   server.setErrorHandler(errorHandler);
   server.decorateRequest('actor', null);
+  server.decorateRequest('authzTrace', null as unknown as AuthzTraceEntry[]);
 
   const undeclared: string[] = [];
   server.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api')) return;
     const auth = route.config?.auth;
-    if (auth !== 'public' && auth !== 'user') undeclared.push(`${String(route.method)} ${route.url}`);
+    if (auth !== 'public' && auth !== 'user' && auth !== 'self') undeclared.push(`${String(route.method)} ${route.url}`);
   });
 
   await server.register(cookie);
@@ -62,11 +74,27 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  server.addHook('onRequest', async (req) => {
+  server.addHook('onRequest', async (req, reply) => {
+    req.authzTrace = [];
     const auth = (req.routeOptions.config as { auth?: RouteAuth }).auth;
+    if (opts.observeAuthz) {
+      const observe = opts.observeAuthz;
+      reply.raw.once('finish', () => observe({ method: req.method, route: req.routeOptions.url ?? req.url, auth, status: reply.raw.statusCode, trace: req.authzTrace }));
+    }
     if (auth === 'public' || !req.url.startsWith('/api')) return;
     req.actor = await resolveActor(app, req);
     if (!req.actor) throw Unauthenticated('unauthenticated', 'sign in, or send an API token as "Authorization: Bearer …"');
+    if (req.actor.mustChangePassword && auth !== 'self') throw Forbidden('password_change_required', 'choose a new password first (POST /api/auth/password)');
+  });
+
+  // Fail closed: a route that must ask the authorization rule and answered without asking is refused.
+  server.addHook('onSend', async (req, reply, payload) => {
+    const auth = (req.routeOptions.config as { auth?: RouteAuth }).auth;
+    if (auth !== 'user' || reply.statusCode >= 400 || req.authzTrace.length > 0) return payload;
+    req.log.error({ route: req.routeOptions.url, method: req.method }, 'route answered without asking the authorization rule');
+    if (payload && typeof (payload as { destroy?: unknown }).destroy === 'function') (payload as { destroy(): void }).destroy();
+    void reply.status(500).header('content-type', 'application/json; charset=utf-8').removeHeader('content-length').removeHeader('content-range').removeHeader('content-disposition');
+    return JSON.stringify({ error: 'authorization_not_checked', message: 'internal error: this route did not check authorization', requestId: req.id });
   });
 
   server.get('/api/health', {
@@ -77,22 +105,17 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 
   await server.register(identityRoutes(app));
+  await server.register(directoryRoutes(app));
   await server.register(recordingRoutes(app));
   await server.register(auditRoutes(app));
   await server.register(ingestRoutes(app));
+  await server.register(deviceRoutes(app));
+  await server.register(accessRoutes(app));
+  for (const plugin of opts.plugins ?? []) await server.register(plugin);
 
-  server.get('/', { config: { auth: 'public' } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(app.config.siteName)));
+  await server.register(webApp({ siteName: app.config.siteName }));
 
   await server.ready();
   if (undeclared.length > 0) throw new Error(`routes without an auth declaration: ${undeclared.join(', ')}`);
   return server as unknown as FastifyInstance;
-}
-
-function landingPage(siteName: string): string {
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(siteName)} · Custodia</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.6">
-<h1>${esc(siteName)} · Custodia</h1>
-<p>执法记录仪信息采集管理系统 — evidence platform. The HTTP API is served here; see <a href="/api/openapi.json">/api/openapi.json</a> and <a href="/api/health">/api/health</a>.</p>
-</body></html>`;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, authorize, isContentAction, type AuthzAction, type AuthzActor, type AuthzTarget, type GrantState, type Sensitivity } from './authorization.js';
+import { ACTIONS, authorize, isContentAction, recordingVisibility, type AuthzAction, type AuthzActor, type AuthzTarget, type GrantState, type Sensitivity } from './authorization.js';
 import { ROLE_IDS, type RoleId } from './roles.js';
 
 // Unit tree used throughout:      county
@@ -22,13 +22,13 @@ const GRANTS: GrantState[] = ['none', 'pending', 'approved', 'expired', 'revoked
 
 /** What each role may be granted or do, written independently of the implementation's table. */
 const CAN: Record<RoleId, string> = {
-  officer: 'search read view request device.read fault',
-  custodian: 'device.register issue return inspect fault device.read',
-  collector: 'search read import view request device.read fault',
-  dispatcher: 'search read update import sensitive view download export delete request device.read audit',
-  approver: 'search read sensitive view download export request approve revoke device.read audit',
-  supervisor: 'search read view download export request device.read audit',
-  admin: 'unit user settings audit',
+  officer: 'search read view request device.read fault unit.read verify',
+  custodian: 'device.register issue return inspect fault repair device.read unit.read user.read verify',
+  collector: 'search read import view request device.read fault unit.read user.read verify',
+  dispatcher: 'search read update import sensitive view download export delete request list device.read unit.read user.read audit verify',
+  approver: 'search read sensitive view download export request approve revoke list device.read unit.read user.read audit verify',
+  supervisor: 'search read view download export request list device.read unit.read user.read audit verify',
+  admin: 'unit.read unit user.read user settings audit verify',
 };
 const WORD: Record<AuthzAction, string> = {
   'recording.search': 'search',
@@ -49,10 +49,15 @@ const WORD: Record<AuthzAction, string> = {
   'device.inspect': 'inspect',
   'device.report_fault': 'fault',
   'device.read': 'device.read',
+  'device.repair': 'repair',
+  'access.list': 'list',
+  'unit.read': 'unit.read',
   'unit.manage': 'unit',
+  'user.read': 'user.read',
   'user.manage': 'user',
   'settings.manage': 'settings',
   'audit.read': 'audit',
+  'audit.verify': 'verify',
 };
 const roleCan = (r: RoleId, a: AuthzAction) => CAN[r].split(' ').includes(WORD[a]);
 
@@ -169,5 +174,27 @@ describe('authorize: rules that must never bend', () => {
   it('site-wide actions follow the role alone', () => {
     expect(authorize({ actor: actor(['admin']), action: 'user.manage' })).toEqual({ allow: true, basis: 'role' });
     expect(authorize({ actor: actor(['dispatcher']), action: 'user.manage' })).toMatchObject({ allow: false, reason: 'role_not_permitted' });
+  });
+});
+
+describe('recordingVisibility agrees with authorize on every recording', () => {
+  it('a row passes the search filters exactly when authorize lets the actor read it', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray([...ROLE_IDS], { minLength: 1 }),
+        fc.constantFrom<Sensitivity>(0, 1, 2, 3),
+        fc.constantFrom<Sensitivity>(0, 1, 2, 3),
+        fc.constantFrom('me', 'other', null),
+        fc.constantFrom<UnitName>('station-a', 'team-a1'),
+        (roles, clearance, sensitivity, officerId, unit) => {
+          const a = actor(roles, { clearance });
+          const v = recordingVisibility(a);
+          const shown = v.visible && sensitivity <= v.maxSensitivity && (v.officerId === null || v.officerId === officerId);
+          const d = authorize({ actor: a, action: 'recording.read', target: recording(unit, { sensitivity, officerId }) });
+          expect(shown).toBe(d.allow);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -26,18 +26,23 @@ export const ACTIONS = [
   'device.inspect',
   'device.report_fault',
   'device.read',
+  'device.repair',
+  'access.list',
+  'unit.read',
   'unit.manage',
+  'user.read',
   'user.manage',
   'settings.manage',
   'audit.read',
+  'audit.verify',
 ] as const;
 export type AuthzAction = (typeof ACTIONS)[number];
 
-export const CONTENT_ACTIONS_V2 = ['recording.view', 'recording.download', 'recording.export', 'recording.delete'] as const;
-export type ContentAction = (typeof CONTENT_ACTIONS_V2)[number];
+export const CONTENT_ACTIONS = ['recording.view', 'recording.download', 'recording.export', 'recording.delete'] as const;
+export type ContentAction = (typeof CONTENT_ACTIONS)[number];
 
 export function isContentAction(a: AuthzAction): a is ContentAction {
-  return (CONTENT_ACTIONS_V2 as readonly string[]).includes(a);
+  return (CONTENT_ACTIONS as readonly string[]).includes(a);
 }
 
 /** 0 none · 1 privacy (个人隐私) · 2 commercial secret (商业秘密) · 3 state secret (国家秘密). */
@@ -46,14 +51,20 @@ export type Sensitivity = 0 | 1 | 2 | 3;
 /** Which roles may attempt which action at all, before scope, sensitivity and grants. */
 export const ROLE_ACTIONS: Readonly<Record<RoleId, readonly AuthzAction[]>> = {
   // Officers take out and use recorders; they may be granted a viewing, never a copy (R-NOKEEP).
-  officer: ['recording.search', 'recording.read', 'recording.view', 'access.request', 'device.read', 'device.report_fault'],
-  custodian: ['device.register', 'device.issue', 'device.return', 'device.inspect', 'device.report_fault', 'device.read'],
-  collector: ['recording.search', 'recording.read', 'recording.import', 'recording.view', 'access.request', 'device.read', 'device.report_fault'],
-  dispatcher: ['recording.search', 'recording.read', 'recording.update', 'recording.import', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'recording.delete', 'access.request', 'device.read', 'audit.read'],
-  approver: ['recording.search', 'recording.read', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'access.approve', 'access.revoke', 'device.read', 'audit.read'],
-  supervisor: ['recording.search', 'recording.read', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'device.read', 'audit.read'],
+  officer: ['recording.search', 'recording.read', 'recording.view', 'access.request', 'device.read', 'device.report_fault', 'unit.read', 'audit.verify'],
+  custodian: ['device.register', 'device.issue', 'device.return', 'device.inspect', 'device.report_fault', 'device.repair', 'device.read', 'unit.read', 'user.read', 'audit.verify'],
+  collector: ['recording.search', 'recording.read', 'recording.import', 'recording.view', 'access.request', 'device.read', 'device.report_fault', 'unit.read', 'user.read', 'audit.verify'],
+  dispatcher: [
+    'recording.search', 'recording.read', 'recording.update', 'recording.import', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'recording.delete',
+    'access.request', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify',
+  ],
+  approver: [
+    'recording.search', 'recording.read', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export',
+    'access.request', 'access.approve', 'access.revoke', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify',
+  ],
+  supervisor: ['recording.search', 'recording.read', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify'],
   // The administrator manages people and settings and never touches content, grant or not.
-  admin: ['unit.manage', 'user.manage', 'settings.manage', 'audit.read'],
+  admin: ['unit.read', 'unit.manage', 'user.read', 'user.manage', 'settings.manage', 'audit.read', 'audit.verify'],
 };
 
 export interface AuthzActor {
@@ -167,4 +178,15 @@ export function authorize(q: AuthzQuestion): AuthzDecision {
     }
   }
   return { allow: true, basis: 'role' };
+}
+
+/**
+ * What a list of recordings may show this actor, as filters a query applies (the same rule as
+ * `authorize` on each row, in the form a search needs): their unit subtree, nothing above their
+ * clearance, and — when officer is the only role that lets them read — only their own recordings.
+ */
+export function recordingVisibility(actor: Pick<AuthzActor, 'id' | 'roles' | 'clearance' | 'active'>): { visible: boolean; maxSensitivity: Sensitivity; officerId: string | null } {
+  const readers = actor.roles.filter((r) => ROLE_ACTIONS[r].includes('recording.read'));
+  if (!actor.active || readers.length === 0) return { visible: false, maxSensitivity: 0, officerId: null };
+  return { visible: true, maxSensitivity: actor.clearance, officerId: readers.every((r) => r === 'officer') ? actor.id : null };
 }

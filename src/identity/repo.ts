@@ -24,23 +24,12 @@ export class IdentityRepo {
     await ex.insertInto('units').values(row).execute();
   }
 
-  /** Ids of a unit and every unit below it. */
-  async subtreeIds(unitId: string): Promise<string[]> {
-    const all = await this.db.kysely.selectFrom('units').select(['id', 'parent_id']).execute();
-    const children = new Map<string, string[]>();
-    for (const u of all) if (u.parent_id) children.set(u.parent_id, [...(children.get(u.parent_id) ?? []), u.id]);
-    const out: string[] = [];
-    const stack = [unitId];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      out.push(id);
-      stack.push(...(children.get(id) ?? []));
-    }
-    return out;
-  }
-
   userByUsername(username: string, ex: Executor = this.db.kysely): Promise<UserRow | undefined> {
     return ex.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  userByBadge(badge: string, ex: Executor = this.db.kysely): Promise<UserRow | undefined> {
+    return ex.selectFrom('users').selectAll().where('badge', '=', badge).executeTakeFirst();
   }
 
   userById(id: string, ex: Executor = this.db.kysely): Promise<UserRow | undefined> {
@@ -77,8 +66,14 @@ export class IdentityRepo {
     return Number(r.numUpdatedRows);
   }
 
+  /** Revokes every live session and API token of a user; returns how many. */
+  async revokeAllOf(ex: Executor, userId: string, at: number): Promise<number> {
+    const r = await ex.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async setPassword(ex: Executor, userId: string, hash: string, at: number): Promise<void> {
-    await ex.updateTable('users').set({ password_hash: hash, password_changed_at: at }).where('id', '=', userId).execute();
+    await ex.updateTable('users').set({ password_hash: hash, password_changed_at: at, must_change_password: 0 }).where('id', '=', userId).execute();
   }
 
   async touchSession(id: string, at: number): Promise<void> {

@@ -1,52 +1,96 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AuditLedger } from '../audit/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import { Conflict, Invalid, NotFound, TooManyRequests, Unauthenticated } from '../platform/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { LoginThrottle } from './login-throttle.js';
-import { dummyHash, hashPassword, validatePasswordStrength, verifyPassword } from './passwords.js';
+import { auditActor, type Actor, type RequestMeta } from './actor.js';
+import type { Sensitivity } from './authorization.js';
+import type { Authorizer } from './authorizer.js';
+import { hashPassword, validatePasswordStrength } from './passwords.js';
 import type { IdentityRepo, UnitRow, UserRow } from './repo.js';
 import { isRoleId, type RoleId } from './roles.js';
+import type { UnitTree } from './unit-tree.js';
 
-/** The signed-in person as every capability sees them. */
-export interface Actor {
+export interface UnitView {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  depth: number;
+  createdAt: number;
+}
+
+export interface UserView {
   id: string;
   username: string;
   displayName: string;
   roles: RoleId[];
   unitId: string;
   badge: string | null;
+  clearance: number;
   active: boolean;
-  /** How they authenticated: a browser session or an API token (its id). */
-  via: { kind: 'session' | 'token' | 'cli'; id: string };
+  mustChangePassword: boolean;
+  totpEnrolled: boolean;
+  createdAt: number;
+  deactivatedAt: number | null;
 }
 
-/** Where a request came from, for the ledger. */
-export interface RequestMeta {
-  ip: string | null;
-  userAgent?: string | null;
+export interface NewUser {
+  username: string;
+  password: string;
+  roles: RoleId[];
+  unitCode?: string | undefined;
+  unitId?: string | undefined;
+  badge?: string | undefined;
+  displayName?: string | undefined;
+  clearance?: Sensitivity | undefined;
+  /** The password was chosen by someone else: the user must replace it before anything else. */
+  mustChangePassword?: boolean | undefined;
 }
 
-const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex');
-const newSecret = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`;
-
-export function toActor(u: UserRow, via: Actor['via']): Actor {
-  const roles = (JSON.parse(u.roles) as string[]).filter(isRoleId);
-  return { id: u.id, username: u.username, displayName: u.display_name, roles, unitId: u.unit_id, badge: u.badge, active: u.active === 1, via };
+export interface UserChanges {
+  displayName?: string | undefined;
+  roles?: RoleId[] | undefined;
+  unitId?: string | undefined;
+  badge?: string | null | undefined;
+  clearance?: Sensitivity | undefined;
 }
 
-export const auditActor = (a: Actor | null) => (a ? { id: a.id, name: a.username } : null);
+const UNIT_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+const USERNAME = /^[\p{L}\p{N}_.@-]{2,64}$/u;
+const BADGE = /^[A-Za-z0-9]{1,16}$/;
 
+export function userView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    roles: (JSON.parse(u.roles) as string[]).filter(isRoleId),
+    unitId: u.unit_id,
+    badge: u.badge,
+    clearance: u.clearance,
+    active: u.active === 1,
+    mustChangePassword: u.must_change_password === 1,
+    totpEnrolled: u.totp_secret !== null,
+    createdAt: u.created_at,
+    deactivatedAt: u.deactivated_at,
+  };
+}
+
+/**
+ * The directory (R-ORG, R-ROLES): the unit tree and the people in it. Methods taking an `Actor`
+ * are the administrator's, asked of the authorization rule and scoped to the actor's subtree;
+ * the operator's CLI calls the others with `actor` null (it runs on the server itself).
+ */
 export class IdentityService {
-  private readonly throttle = new LoginThrottle();
-
   constructor(
     private readonly db: Database,
     private readonly repo: IdentityRepo,
     private readonly ledger: AuditLedger,
     private readonly clock: Clock,
-    private readonly sessionTtlMs: number,
+    private readonly units: UnitTree,
+    private readonly authz: Authorizer,
   ) {}
 
   /** The top unit of the site, created on first start so every record belongs to a unit (R-ORG). */
@@ -61,17 +105,50 @@ export class IdentityService {
     return row;
   }
 
-  async addUnit(input: { code: string; name: string; parentCode?: string | undefined }, actor: Actor | null): Promise<UnitRow> {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(input.code)) throw Invalid('unit_code_invalid', 'unit code: 1–64 letters, digits, "_", "-", "."');
-    const parent = input.parentCode ? await this.repo.unitByCode(input.parentCode) : (await this.repo.rootUnits())[0];
-    if (input.parentCode && !parent) throw NotFound('unit_not_found', `no unit with code ${input.parentCode}`);
+  async addUnit(input: { code: string; name: string; parentCode?: string | undefined; parentId?: string | undefined }, actor: Actor | null, meta: RequestMeta = { ip: null }): Promise<UnitRow> {
+    if (!UNIT_CODE.test(input.code)) throw Invalid('unit_code_invalid', 'unit code: 1–64 letters, digits, "_", "-", "."');
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 100) throw Invalid('unit_name_invalid', 'unit name: 1–100 characters');
+    const parent = input.parentId
+      ? await this.repo.unitById(input.parentId)
+      : input.parentCode
+        ? await this.repo.unitByCode(input.parentCode)
+        : (await this.repo.rootUnits())[0];
+    if ((input.parentCode || input.parentId) && !parent) throw NotFound('unit_not_found', `no unit ${input.parentCode ?? input.parentId ?? ''}`);
+    if (actor) await this.authz.require(actor, 'unit.manage', { type: 'unit', id: parent?.id ?? null, unitId: parent?.id ?? null }, meta);
     if (await this.repo.unitByCode(input.code)) throw Conflict('unit_code_taken', `unit code ${input.code} is already used`);
-    const row: UnitRow = { id: newId(), code: input.code, name: input.name, parent_id: parent?.id ?? null, created_at: this.clock.now() };
+    const row: UnitRow = { id: newId(), code: input.code, name, parent_id: parent?.id ?? null, created_at: this.clock.now() };
     await this.db.transact(async (trx) => {
       await this.repo.insertUnit(trx, row);
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'unit.create', subject: { type: 'unit', id: row.id }, details: { code: row.code, name: row.name, parent: parent?.code ?? null } });
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'unit.create', subject: { type: 'unit', id: row.id }, ip: meta.ip, details: { code: row.code, name: row.name, parent: parent?.code ?? null } });
     });
     return row;
+  }
+
+  async renameUnit(actor: Actor, id: string, name: string, meta: RequestMeta): Promise<UnitView> {
+    const unit = await this.repo.unitById(id);
+    await this.authz.require(actor, 'unit.manage', { type: 'unit', id, unitId: unit?.id ?? null }, meta);
+    if (!unit) throw NotFound('unit_not_found', `no unit ${id}`);
+    const clean = name.trim();
+    if (clean.length === 0 || clean.length > 100) throw Invalid('unit_name_invalid', 'unit name: 1–100 characters');
+    if (clean !== unit.name) {
+      await this.db.transact(async (trx) => {
+        await trx.updateTable('units').set({ name: clean }).where('id', '=', id).execute();
+        await this.ledger.append(trx, { actor: auditActor(actor), action: 'unit.rename', subject: { type: 'unit', id }, ip: meta.ip, details: { before: unit.name, after: clean } });
+      });
+      this.units.invalidate();
+    }
+    return { id, code: unit.code, name: clean, parentId: unit.parent_id, depth: await this.units.depth(id), createdAt: unit.created_at };
+  }
+
+  /** The units the actor can see: their own and every unit below it. */
+  async listUnits(actor: Actor, meta: RequestMeta): Promise<UnitView[]> {
+    await this.authz.require(actor, 'unit.read', null, meta);
+    const ids = new Set(await this.units.subtreeIds(actor.unitId));
+    const rows = await this.db.kysely.selectFrom('units').selectAll().orderBy('code').execute();
+    const out: UnitView[] = [];
+    for (const u of rows) if (ids.has(u.id)) out.push({ id: u.id, code: u.code, name: u.name, parentId: u.parent_id, depth: await this.units.depth(u.id), createdAt: u.created_at });
+    return out;
   }
 
   async resolveUnit(code: string | undefined): Promise<UnitRow> {
@@ -85,28 +162,37 @@ export class IdentityService {
     return root;
   }
 
-  async addUser(
-    input: { username: string; password: string; roles: RoleId[]; unitCode?: string | undefined; badge?: string | undefined; displayName?: string | undefined },
-    actor: Actor | null,
-  ): Promise<UserRow> {
-    if (!/^[\p{L}\p{N}_.@-]{2,64}$/u.test(input.username)) throw Invalid('username_invalid', 'username: 2–64 letters, digits, "_", ".", "@", "-"');
+  /** Creates a user. With an actor (the administrator over HTTP) the user must choose a new password at first sign-in. */
+  async addUser(input: NewUser, actor: Actor | null, meta: RequestMeta = { ip: null }): Promise<UserRow> {
+    if (!USERNAME.test(input.username)) throw Invalid('username_invalid', 'username: 2–64 letters, digits, "_", ".", "@", "-"');
+    if (input.roles.length === 0) throw Invalid('roles_required', 'at least one role is required');
     const weak = validatePasswordStrength(input.password);
     if (weak) throw Invalid('password_weak', weak);
-    if (input.badge !== undefined && !/^[A-Za-z0-9]{1,16}$/.test(input.badge)) throw Invalid('badge_invalid', 'badge: 1–16 letters or digits');
-    const unit = await this.resolveUnit(input.unitCode);
+    if (input.badge !== undefined && !BADGE.test(input.badge)) throw Invalid('badge_invalid', 'badge: 1–16 letters or digits');
+    const unit = input.unitId ? await this.repo.unitById(input.unitId) : await this.resolveUnit(input.unitCode);
+    if (!unit) throw NotFound('unit_not_found', `no unit ${input.unitId ?? ''}`);
+    if (actor) await this.authz.require(actor, 'user.manage', { type: 'unit', id: unit.id, unitId: unit.id }, meta);
     if (await this.repo.userByUsername(input.username)) throw Conflict('username_taken', `user ${input.username} already exists`);
+    if (input.badge !== undefined && (await this.repo.userByBadge(input.badge))) throw Conflict('badge_taken', `badge ${input.badge} already belongs to another user`);
     const now = this.clock.now();
     const row: UserRow = {
       id: newId(),
       username: input.username,
-      display_name: input.displayName ?? input.username,
+      display_name: input.displayName?.trim() || input.username,
       password_hash: await hashPassword(input.password),
       badge: input.badge ?? null,
       unit_id: unit.id,
-      roles: JSON.stringify(input.roles),
+      roles: JSON.stringify([...new Set(input.roles)]),
       active: 1,
       password_changed_at: now,
       created_at: now,
+      clearance: input.clearance ?? 0,
+      must_change_password: (input.mustChangePassword ?? actor !== null) ? 1 : 0,
+      deactivated_at: null,
+      totp_secret: null,
+      totp_pending_secret: null,
+      totp_enrolled_at: null,
+      totp_last_step: null,
     };
     await this.db.transact(async (trx) => {
       await this.repo.insertUser(trx, row);
@@ -114,130 +200,141 @@ export class IdentityService {
         actor: auditActor(actor),
         action: 'user.create',
         subject: { type: 'user', id: row.id },
-        details: { username: row.username, roles: input.roles, unit: unit.code, badge: row.badge },
+        ip: meta.ip,
+        details: { username: row.username, roles: JSON.parse(row.roles) as string[], unit: unit.code, badge: row.badge, clearance: row.clearance },
       });
     });
     return row;
   }
 
-  /** Password login. Every attempt, failed or not, is in the ledger; repeated failures are throttled. */
-  async login(username: string, password: string, meta: RequestMeta): Promise<{ secret: string; expiresAt: number; actor: Actor }> {
-    const now = this.clock.now();
-    const keys = [`u:${username.toLowerCase()}`, `ip:${meta.ip ?? '-'}`];
-    const wait = Math.max(...keys.map((k) => this.throttle.retryAfter(k, now)));
-    if (wait > 0) {
-      await this.ledger.record({ actor: null, action: 'auth.login_throttled', ip: meta.ip, details: { username } });
-      throw TooManyRequests('login_throttled', `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`);
+  async listUsers(actor: Actor, q: { unitId?: string | undefined; text?: string | undefined; role?: RoleId | undefined; includeInactive?: boolean | undefined }, meta: RequestMeta): Promise<UserView[]> {
+    await this.authz.require(actor, 'user.read', null, meta);
+    const mine = await this.units.subtreeIds(actor.unitId);
+    let unitIds = mine;
+    if (q.unitId) unitIds = mine.includes(q.unitId) ? await this.units.subtreeIds(q.unitId) : [];
+    if (unitIds.length === 0) return [];
+    let query = this.db.kysely.selectFrom('users').selectAll().where('unit_id', 'in', unitIds);
+    if (!q.includeInactive) query = query.where('active', '=', 1);
+    if (q.text) {
+      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) => eb.or([eb('username', 'like', like), eb('display_name', 'like', like), eb('badge', 'like', like)]));
     }
-    const user = await this.repo.userByUsername(username);
-    const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), password);
-    if (!user || !ok || user.active !== 1) {
-      for (const k of keys) this.throttle.fail(k, now);
-      await this.ledger.record({ actor: null, action: 'auth.login_failed', ip: meta.ip, details: { username, reason: !user || !ok ? 'bad_credentials' : 'inactive' } });
-      throw Unauthenticated('bad_credentials', 'wrong username or password');
+    const rows = (await query.orderBy('username').limit(2000).execute()).map(userView);
+    return q.role ? rows.filter((u) => u.roles.includes(q.role!)) : rows;
+  }
+
+  async getUser(actor: Actor, id: string, meta: RequestMeta): Promise<UserView> {
+    const u = await this.repo.userById(id);
+    await this.authz.require(actor, 'user.read', { type: 'user', id, unitId: u?.unit_id ?? null }, meta);
+    if (!u || !(await this.units.subtreeIds(actor.unitId)).includes(u.unit_id)) throw NotFound('user_not_found', `no user ${id}`);
+    return userView(u);
+  }
+
+  /** The administrator changes someone's name, roles, unit, badge or clearance. Nobody changes their own authority. */
+  async updateUser(actor: Actor, id: string, changes: UserChanges, reason: string | null, meta: RequestMeta): Promise<UserView> {
+    const u = await this.manageable(actor, id, meta);
+    const authorityChange = changes.roles !== undefined || changes.clearance !== undefined || changes.unitId !== undefined;
+    if (authorityChange && u.id === actor.id) throw Forbidden('self_change_forbidden', 'nobody changes their own roles, unit or clearance');
+    const set: Partial<UserRow> = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const note = (k: keyof UserRow, b: unknown, a: unknown) => {
+      before[k] = b;
+      after[k] = a;
+    };
+    if (changes.displayName !== undefined && changes.displayName.trim() !== u.display_name) {
+      const name = changes.displayName.trim();
+      if (name.length === 0 || name.length > 100) throw Invalid('display_name_invalid', 'name: 1–100 characters');
+      set.display_name = name;
+      note('display_name', u.display_name, name);
     }
-    for (const k of keys) this.throttle.succeed(k);
-    const secret = newSecret('cs_');
-    const id = sha256hex(secret);
-    const expiresAt = now + this.sessionTtlMs;
-    await this.db.transact(async (trx) => {
-      await this.repo.insertSession(trx, { id, user_id: user.id, kind: 'session', name: null, created_at: now, expires_at: expiresAt, revoked_at: null, last_used_at: now, ip: meta.ip, user_agent: meta.userAgent ?? null });
-      await this.ledger.append(trx, { actor: { id: user.id, name: user.username }, action: 'auth.login', subject: { type: 'session', id: id.slice(0, 16) }, ip: meta.ip, details: { userAgent: meta.userAgent ?? null } });
-    });
-    return { secret, expiresAt, actor: toActor(user, { kind: 'session', id }) };
-  }
-
-  /** Resolves a session cookie or API token to its user, or undefined when invalid/expired/revoked. */
-  async authenticate(secret: string): Promise<Actor | undefined> {
-    if (secret.length < 10 || secret.length > 200) return undefined;
-    const id = sha256hex(secret);
-    const s = await this.repo.sessionById(id);
-    const now = this.clock.now();
-    if (!s || s.revoked_at !== null || (s.expires_at !== null && s.expires_at <= now)) return undefined;
-    const user = await this.repo.userById(s.user_id);
-    if (!user || user.active !== 1) return undefined;
-    if (s.kind === 'session' && user.password_changed_at > s.created_at) return undefined;
-    if (s.last_used_at === null || now - s.last_used_at > 60_000) await this.repo.touchSession(id, now);
-    return toActor(user, { kind: s.kind, id });
-  }
-
-  async logout(actor: Actor, meta: RequestMeta): Promise<void> {
-    if (actor.via.kind !== 'session') throw Invalid('not_a_session', 'only browser sessions log out; revoke tokens instead');
-    await this.db.transact(async (trx) => {
-      await this.repo.revokeSession(trx, actor.via.id, this.clock.now());
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'auth.logout', subject: { type: 'session', id: actor.via.id.slice(0, 16) }, ip: meta.ip });
-    });
-  }
-
-  /** "Log out everywhere": ends every browser session of the actor, this one included. */
-  async logoutEverywhere(actor: Actor, meta: RequestMeta): Promise<number> {
-    return this.db.transact(async (trx) => {
-      const n = await this.repo.revokeSessionsOf(trx, actor.id, this.clock.now(), null);
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.id }, ip: meta.ip, details: { sessions: n } });
-      return n;
-    });
-  }
-
-  /**
-   * Changes the actor's password. Every other session ends; the caller gets a fresh session in
-   * place of the current one (a password change rotates the session secret). API tokens, which
-   * scripts hold, are revoked separately.
-   */
-  async changePassword(actor: Actor, current: string, next: string, meta: RequestMeta): Promise<{ secret: string; expiresAt: number }> {
-    const user = await this.repo.userById(actor.id);
-    if (!user || !(await verifyPassword(user.password_hash, current))) {
-      await this.ledger.record({ actor: auditActor(actor), action: 'auth.password_change_failed', subject: { type: 'user', id: actor.id }, ip: meta.ip });
-      throw Unauthenticated('bad_credentials', 'the current password is wrong');
+    if (changes.roles !== undefined) {
+      const roles = [...new Set(changes.roles)];
+      if (roles.length === 0) throw Invalid('roles_required', 'at least one role is required');
+      if (JSON.stringify(roles) !== u.roles) {
+        set.roles = JSON.stringify(roles);
+        note('roles', JSON.parse(u.roles), roles);
+      }
     }
-    const weak = validatePasswordStrength(next);
-    if (weak) throw Invalid('password_weak', weak);
-    if (next === current) throw Invalid('password_unchanged', 'the new password must differ from the current one');
-    const hash = await hashPassword(next);
+    if (changes.unitId !== undefined && changes.unitId !== u.unit_id) {
+      const unit = await this.repo.unitById(changes.unitId);
+      if (!unit) throw NotFound('unit_not_found', `no unit ${changes.unitId}`);
+      await this.authz.require(actor, 'user.manage', { type: 'unit', id: unit.id, unitId: unit.id }, meta);
+      set.unit_id = unit.id;
+      note('unit_id', u.unit_id, unit.id);
+    }
+    if (changes.badge !== undefined && changes.badge !== u.badge) {
+      if (changes.badge !== null && !BADGE.test(changes.badge)) throw Invalid('badge_invalid', 'badge: 1–16 letters or digits');
+      if (changes.badge !== null) {
+        const other = await this.repo.userByBadge(changes.badge);
+        if (other && other.id !== u.id) throw Conflict('badge_taken', `badge ${changes.badge} already belongs to another user`);
+      }
+      set.badge = changes.badge;
+      note('badge', u.badge, changes.badge);
+    }
+    if (changes.clearance !== undefined && changes.clearance !== u.clearance) {
+      set.clearance = changes.clearance;
+      note('clearance', u.clearance, changes.clearance);
+    }
+    if (Object.keys(set).length === 0) return userView(u);
+    await this.db.transact(async (trx) => {
+      await trx.updateTable('users').set(set).where('id', '=', id).execute();
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'user.update', subject: { type: 'user', id }, ip: meta.ip, reason, details: { before, after } });
+    });
+    return userView({ ...u, ...set });
+  }
+
+  /** Deactivation ends every session and token of the user at once; reactivation restores sign-in only. */
+  async setActive(actor: Actor, id: string, active: boolean, reason: string, meta: RequestMeta): Promise<UserView> {
+    const u = await this.manageable(actor, id, meta);
+    if (u.id === actor.id) throw Forbidden('self_change_forbidden', 'you cannot deactivate your own account');
+    if (reason.trim().length === 0) throw Invalid('reason_required', 'give a reason');
+    if ((u.active === 1) === active) throw Conflict(active ? 'user_already_active' : 'user_already_inactive', `user ${u.username} is already ${active ? 'active' : 'deactivated'}`);
     const now = this.clock.now();
-    const secret = newSecret('cs_');
-    const id = sha256hex(secret);
-    const expiresAt = now + this.sessionTtlMs;
     await this.db.transact(async (trx) => {
-      await this.repo.setPassword(trx, user.id, hash, now);
-      const ended = await this.repo.revokeSessionsOf(trx, user.id, now, null);
-      // Created after the change, so the rule "sessions older than the password are invalid" keeps it.
-      await this.repo.insertSession(trx, { id, user_id: user.id, kind: 'session', name: null, created_at: now + 1, expires_at: expiresAt, revoked_at: null, last_used_at: now, ip: meta.ip, user_agent: meta.userAgent ?? null });
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'auth.password_change', subject: { type: 'user', id: user.id }, ip: meta.ip, details: { sessionsEnded: ended } });
+      await trx.updateTable('users').set({ active: active ? 1 : 0, deactivated_at: active ? null : now }).where('id', '=', id).execute();
+      const ended = active ? 0 : await this.repo.revokeAllOf(trx, id, now);
+      await this.ledger.append(trx, { actor: auditActor(actor), action: active ? 'user.reactivate' : 'user.deactivate', subject: { type: 'user', id }, ip: meta.ip, reason, details: { sessionsEnded: ended } });
     });
-    return { secret, expiresAt };
+    return userView({ ...u, active: active ? 1 : 0, deactivated_at: active ? null : now });
   }
 
-  /** Creates an API token for scripts; the secret is shown once. */
-  async createToken(username: string, name: string, actor: Actor | null): Promise<{ id: string; secret: string; user: UserRow }> {
-    const user = await this.repo.userByUsername(username);
-    if (!user) throw NotFound('user_not_found', `no user ${username}`);
-    if (user.active !== 1) throw Invalid('user_inactive', `user ${username} is deactivated`);
-    const secret = newSecret('cst_');
-    const id = sha256hex(secret);
+  /** Sets a one-time password (shown once) that the user must replace at first sign-in; ends their sessions. */
+  async resetPassword(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<{ password: string }> {
+    const u = await this.manageable(actor, id, meta);
+    if (u.id === actor.id) throw Forbidden('self_change_forbidden', 'change your own password with your current one');
+    const password = randomBytes(12).toString('base64url');
+    const hash = await hashPassword(password);
+    const now = this.clock.now();
     await this.db.transact(async (trx) => {
-      await this.repo.insertSession(trx, { id, user_id: user.id, kind: 'token', name, created_at: this.clock.now(), expires_at: null, revoked_at: null, last_used_at: null, ip: null, user_agent: null });
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'token.create', subject: { type: 'token', id: id.slice(0, 16) }, details: { user: user.username, name } });
+      await trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, must_change_password: 1 }).where('id', '=', id).execute();
+      const ended = await this.repo.revokeSessionsOf(trx, id, now, null);
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'user.password_reset', subject: { type: 'user', id }, ip: meta.ip, reason, details: { sessionsEnded: ended } });
     });
-    return { id: id.slice(0, 16), secret, user };
+    return { password };
   }
 
-  /** Revokes an API token by its public id (the first 16 hex digits shown at creation). */
-  async revokeToken(username: string, tokenId: string, actor: Actor | null): Promise<void> {
-    const user = await this.repo.userByUsername(username);
-    if (!user) throw NotFound('user_not_found', `no user ${username}`);
-    const token = (await this.repo.tokensOf(user.id)).find((t) => t.id.startsWith(tokenId) && tokenId.length >= 8);
-    if (!token) throw NotFound('token_not_found', `user ${username} has no token ${tokenId}`);
+  /** Removes a user's authenticator (a lost phone); they can enrol again after signing in. */
+  async resetTotp(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<UserView> {
+    const u = await this.manageable(actor, id, meta);
+    if (u.id === actor.id) throw Forbidden('self_change_forbidden', 'remove your own authenticator with a code from it');
+    if (u.totp_secret === null && u.totp_pending_secret === null) throw Conflict('totp_not_enrolled', `user ${u.username} has no authenticator`);
     await this.db.transact(async (trx) => {
-      const changed = await this.repo.revokeSession(trx, token.id, this.clock.now());
-      if (!changed) throw Conflict('token_already_revoked', `token ${tokenId} was already revoked`);
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'token.revoke', subject: { type: 'token', id: token.id.slice(0, 16) }, details: { user: user.username } });
+      await trx.updateTable('users').set({ totp_secret: null, totp_pending_secret: null, totp_enrolled_at: null }).where('id', '=', id).execute();
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'user.totp_reset', subject: { type: 'user', id }, ip: meta.ip, reason });
     });
+    return userView({ ...u, totp_secret: null });
   }
 
-  async tokens(username: string): Promise<Array<{ id: string; name: string | null; createdAt: number; revokedAt: number | null; lastUsedAt: number | null }>> {
-    const user = await this.repo.userByUsername(username);
-    if (!user) throw NotFound('user_not_found', `no user ${username}`);
-    return (await this.repo.tokensOf(user.id)).map((t) => ({ id: t.id.slice(0, 16), name: t.name, createdAt: t.created_at, revokedAt: t.revoked_at, lastUsedAt: t.last_used_at }));
+  private async manageable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {
+    const u = await this.repo.userById(id);
+    // Someone outside the administrator's subtree is not revealed.
+    if (!u || !(await this.units.subtreeIds(actor.unitId)).includes(u.unit_id)) {
+      await this.authz.require(actor, 'user.manage', { type: 'user', id, unitId: null }, meta);
+      throw NotFound('user_not_found', `no user ${id}`);
+    }
+    await this.authz.require(actor, 'user.manage', { type: 'user', id, unitId: u.unit_id }, meta);
+    return u;
   }
 
   countUsers(): Promise<number> {
@@ -245,14 +342,26 @@ export class IdentityService {
   }
 
   subtreeIds(unitId: string): Promise<string[]> {
-    return this.repo.subtreeIds(unitId);
+    return this.units.subtreeIds(unitId);
   }
 
   userByUsername(username: string): Promise<UserRow | undefined> {
     return this.repo.userByUsername(username);
   }
 
+  userById(id: string): Promise<UserRow | undefined> {
+    return this.repo.userById(id);
+  }
+
+  userByBadge(badge: string): Promise<UserRow | undefined> {
+    return this.repo.userByBadge(badge);
+  }
+
   unitByCode(code: string): Promise<UnitRow | undefined> {
     return this.repo.unitByCode(code);
+  }
+
+  unitById(id: string): Promise<UnitRow | undefined> {
+    return this.repo.unitById(id);
   }
 }

@@ -80,7 +80,7 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
 
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const actor = req.actor!;
-    await app.recordings.assertAllowed(actor, 'recording.import', null, requestMeta(req));
+    await app.authz.require(actor, 'recording.import', null, requestMeta(req));
     const id = req.url.slice(UPLOAD_PATH.length + 1).split('?')[0];
     if (id && req.method !== 'OPTIONS') {
       const upload = await store.getUpload(decodeURIComponent(id)).catch(() => undefined);

@@ -13,6 +13,10 @@ export interface RecordingQuery {
   to?: number | undefined;
   text?: string | undefined;
   damaged?: boolean | undefined;
+  /** Only recordings at or below this sensitivity (the searcher's clearance). */
+  maxSensitivity?: number | undefined;
+  /** Only this officer's recordings (officers see their own). */
+  officerId?: string | undefined;
   order: 'asc' | 'desc';
   limit: number;
   /** Keyset position: the (started_at, id) of the last row of the previous page. */
@@ -60,6 +64,8 @@ export class RecordingsRepo {
     if (q.from !== undefined) query = query.where('started_at', '>=', q.from);
     if (q.to !== undefined) query = query.where('started_at', '<', q.to);
     if (q.damaged !== undefined) query = query.where('damaged', '=', q.damaged ? 1 : 0);
+    if (q.officerId !== undefined) query = query.where('officer_id', '=', q.officerId);
+    if (q.maxSensitivity !== undefined && q.maxSensitivity < 3) query = query.where('sensitivity', '<=', q.maxSensitivity);
     if (q.text) {
       // Case-insensitive on both dialects: SQLite's LIKE already is (ASCII); PostgreSQL's is not, so
       // it gets ILIKE (not lower(col), which would hide the column statistics from its planner).

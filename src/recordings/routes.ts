@@ -43,6 +43,8 @@ const RecordingView = z.object({
   description: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  sensitivity: z.number().describe('0 none · 1 privacy · 2 commercial secret · 3 state secret'),
+  officerId: z.string().nullable(),
 });
 
 const RecordingDetail = RecordingView.extend({
@@ -56,7 +58,10 @@ const instant = z.coerce.number().int().describe('UTC epoch milliseconds');
 
 export function recordingRoutes(app: App): FastifyPluginAsync {
   const sendContent = async (req: FastifyRequest, id: string, reply: FastifyReply, use: 'play' | 'download') => {
-    const handle = await app.recordings.openContent(req.actor!, id, use, req.headers.range ?? null, requestMeta(req));
+    const handle = await app.recordings.openContent(req.actor!, id, use === 'play' ? 'recording.view' : 'recording.download', req.headers.range ?? null, requestMeta(req));
+    // The grant this use rests on, for the player to show.
+    if (handle.grant.grantId) void reply.header('Custodia-Grant', handle.grant.grantId);
+    if (handle.grant.expiresAt !== null) void reply.header('Custodia-Grant-Expires', String(handle.grant.expiresAt));
     const total = handle.size;
     const range = parseRange(req.headers.range, total);
     void reply.header('Accept-Ranges', 'bytes').header('ETag', `"${handle.sha256}"`).header('Content-Type', handle.contentType).header('Cache-Control', 'private, no-store');
@@ -121,16 +126,36 @@ export function recordingRoutes(app: App): FastifyPluginAsync {
       handler: async (req) => app.recordings.updateMetadata(req.actor!, req.params.id, req.body, req.body.reason, requestMeta(req)),
     });
 
-    server.get('/api/recordings/:id/playback', {
+    server.get('/api/recordings/:id/content', {
       config: { auth: 'user' },
-      schema: { tags: ['recordings'], summary: 'Browser-playable stream (proxy, or the original when it plays as is); HTTP Range; audited', params: IdParams },
+      schema: {
+        tags: ['recordings'],
+        summary: 'Play: the browser-playable stream (proxy, or the original when it plays as is); HTTP Range; needs an approved `view` grant (403 without); every use registered',
+        params: IdParams,
+      },
       handler: async (req, reply) => sendContent(req, req.params.id, reply, 'play'),
     });
 
-    server.get('/api/recordings/:id/download', {
+    server.get('/api/recordings/:id/original', {
       config: { auth: 'user' },
-      schema: { tags: ['recordings'], summary: 'The original, byte for byte; HTTP Range; audited', params: IdParams },
+      schema: {
+        tags: ['recordings'],
+        summary: 'Download the original, byte for byte (Digest header); HTTP Range; needs an approved `download` grant (403 without); every use registered',
+        params: IdParams,
+      },
       handler: async (req, reply) => sendContent(req, req.params.id, reply, 'download'),
+    });
+
+    server.put('/api/recordings/:id/sensitivity', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['recordings'],
+        summary: 'Mark a recording as involving privacy (1), commercial secrets (2) or state secrets (3), or clear it (0); hidden from anyone below that clearance; audited',
+        params: IdParams,
+        body: z.object({ level: z.number().int().min(0).max(3), reason: z.string().min(1).max(500) }),
+        response: { 200: RecordingDetail },
+      },
+      handler: async (req) => app.recordings.setSensitivity(req.actor!, req.params.id, req.body.level as 0 | 1 | 2 | 3, req.body.reason, requestMeta(req)),
     });
 
     server.get('/api/recordings/:id/thumbnails', {

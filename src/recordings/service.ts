@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import type { AuditLedger } from '../audit/index.js';
-import { auditActor, authorize, type Action, type Actor, type RequestMeta } from '../identity/index.js';
+import { auditActor, clampSensitivity, recordingVisibility, type Actor, type Authorizer, type AuthzAction, type ContentAction, type RequestMeta, type Sensitivity, type Subject } from '../identity/index.js';
 import type { FsBlobStore } from '../platform/blobs/fs-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import type { ContentGrants, GrantCheck } from './grants.js';
 import { newId } from '../platform/ids.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import type { MediaFacts } from '../platform/media/ffmpeg.js';
@@ -23,6 +24,8 @@ export interface ImportedFile {
   unitId: string;
   deviceSerial: string | null;
   officerBadge: string | null;
+  /** The responsible officer's user id, when known (badge in the file name, or the device's holder then). */
+  officerId?: string | null | undefined;
   station: string;
   fileNamePattern: string | null;
   fileNameStart?: number | undefined;
@@ -72,6 +75,8 @@ export interface RecordingView {
   description: string | null;
   createdAt: number;
   updatedAt: number;
+  sensitivity: number;
+  officerId: string | null;
 }
 
 export interface RecordingDetail extends RecordingView {
@@ -86,6 +91,8 @@ export interface ContentHandle {
   contentType: string;
   fileName: string;
   sha256: string;
+  /** The grant this use rests on (shown to the viewer). */
+  grant: GrantCheck;
 }
 
 export interface SearchInput extends Omit<RecordingQuery, 'unitIds' | 'after'> {
@@ -107,8 +114,9 @@ export function decodeCursor(cursor: string): { startedAt: number; id: string } 
   throw Invalid('cursor_invalid', 'the paging cursor is not valid');
 }
 
-export interface UnitScope {
-  subtreeIds(unitId: string): Promise<string[]>;
+/** The facts of a recording the authorization rule needs. */
+export function recordingSubject(r: Pick<RecordingRow, 'id' | 'unit_id' | 'sensitivity' | 'officer_id'>): Subject {
+  return { type: 'recording', id: r.id, unitId: r.unit_id, sensitivity: r.sensitivity, officerId: r.officer_id };
 }
 
 export interface DerivativePaths {
@@ -122,7 +130,8 @@ export class RecordingsService {
     private readonly ledger: AuditLedger,
     private readonly jobs: JobQueue,
     private readonly blobs: FsBlobStore,
-    private readonly units: UnitScope,
+    private readonly authz: Authorizer,
+    private readonly grants: ContentGrants,
     private readonly clock: Clock,
     private readonly uploadDeadlineHours: number,
   ) {}
@@ -175,6 +184,8 @@ export class RecordingsService {
       description: null,
       created_at: now,
       updated_at: now,
+      sensitivity: 0,
+      officer_id: f.officerId ?? null,
     };
     return this.db.transact(async (trx) => {
       await this.repo.ensureBlob(trx, f.sha256, f.size, now);
@@ -195,6 +206,7 @@ export class RecordingsService {
           batch: f.batchId,
           device: f.deviceSerial,
           officer: f.officerBadge,
+          officerId: row.officer_id,
           station: f.station,
           deviceStartedAt: t.deviceStartedAt,
           startedAt: t.startedAt,
@@ -208,38 +220,42 @@ export class RecordingsService {
     });
   }
 
-  /** Allows or denies; a denial is itself in the ledger (DESIGN invariant 4). */
-  async assertAllowed(actor: Actor, action: Action, subject: { type: string; id: string } | null, meta: RequestMeta): Promise<void> {
-    const d = authorize(actor, action);
-    if (d.allow) return;
-    await this.ledger.record({ actor: auditActor(actor), action: 'access.denied', subject, ip: meta.ip, details: { attempted: action, reason: d.reason } });
-    throw Forbidden(d.reason, `not permitted: ${action}`, { action });
-  }
-
   async search(actor: Actor, input: SearchInput, meta: RequestMeta): Promise<{ items: RecordingView[]; nextCursor: string | null }> {
-    await this.assertAllowed(actor, 'recording.search', null, meta);
-    const mine = await this.units.subtreeIds(actor.unitId);
+    await this.authz.require(actor, 'recording.search', null, meta);
+    const v = recordingVisibility(actor);
+    const mine = await this.authz.subtreeIds(actor.unitId);
     let unitIds = mine;
     if (input.unitId) {
       if (!mine.includes(input.unitId)) return { items: [], nextCursor: null };
-      unitIds = await this.units.subtreeIds(input.unitId);
+      unitIds = await this.authz.subtreeIds(input.unitId);
     }
-    const rows = await this.repo.search({ ...input, unitIds, limit: input.limit + 1, after: input.cursor ? decodeCursor(input.cursor) : undefined });
+    if (!v.visible) return { items: [], nextCursor: null };
+    const rows = await this.repo.search({
+      ...input,
+      unitIds,
+      maxSensitivity: v.maxSensitivity,
+      officerId: v.officerId ?? undefined,
+      limit: input.limit + 1,
+      after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    });
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return { items: page.map((r) => this.view(r)), nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
   }
 
-  /** A recording the actor may know about; otherwise not found (its existence is not revealed). */
-  private async visible(actor: Actor, id: string): Promise<RecordingRow> {
+  /**
+   * The recording, if the rule lets the actor do `action` on it. An unknown id and a recording the
+   * actor may not know about answer the same (404), and both are in the ledger as denials.
+   */
+  private async authorized(actor: Actor, id: string, action: AuthzAction, meta: RequestMeta, grant?: GrantCheck): Promise<RecordingRow> {
     const row = await this.repo.byId(id);
-    if (!row || !(await this.units.subtreeIds(actor.unitId)).includes(row.unit_id)) throw NotFound('recording_not_found', `no recording ${id}`);
+    await this.authz.require(actor, action, row ? recordingSubject(row) : { type: 'recording', id, unitId: null }, meta, { grant: grant?.state });
+    if (!row) throw NotFound('recording_not_found', `no recording ${id}`);
     return row;
   }
 
   async detail(actor: Actor, id: string, meta: RequestMeta): Promise<RecordingDetail> {
-    await this.assertAllowed(actor, 'recording.read', { type: 'recording', id }, meta);
-    const row = await this.visible(actor, id);
+    const row = await this.authorized(actor, id, 'recording.read', meta);
     const derivatives = await this.repo.derivatives(id);
     return {
       ...this.view(row),
@@ -251,8 +267,7 @@ export class RecordingsService {
 
   /** Changes descriptive metadata (never the original's facts); the change and its entry commit together. */
   async updateMetadata(actor: Actor, id: string, changes: { title?: string | null | undefined; description?: string | null | undefined }, reason: string | undefined, meta: RequestMeta): Promise<RecordingDetail> {
-    await this.assertAllowed(actor, 'recording.update', { type: 'recording', id }, meta);
-    const row = await this.visible(actor, id);
+    const row = await this.authorized(actor, id, 'recording.update', meta);
     const set: Partial<RecordingRow> = {};
     const before: Record<string, unknown> = {};
     if (changes.title !== undefined && changes.title !== row.title) {
@@ -274,34 +289,46 @@ export class RecordingsService {
   }
 
   /**
-   * Opens content for playback (the browser proxy, or the original when it plays as is) or download
-   * (the original). The use is in the ledger before a byte is served.
+   * Opens content: `view` plays the browser copy (the proxy, or the original when it plays as
+   * is); `download` serves the original byte for byte. Either needs an approved, unexpired grant
+   * for that action (R-ACCESS); the use is registered in the ledger before a byte is served.
    */
-  async openContent(actor: Actor, id: string, use: 'play' | 'download', range: string | null, meta: RequestMeta): Promise<ContentHandle> {
-    const action: Action = use === 'play' ? 'recording.play' : 'recording.download';
-    const row = await this.visible(actor, id);
-    await this.assertAllowed(actor, action, { type: 'recording', id }, meta);
+  async openContent(actor: Actor, id: string, action: Extract<ContentAction, 'recording.view' | 'recording.download'>, range: string | null, meta: RequestMeta): Promise<ContentHandle> {
+    // The rule answers existence (scope, clearance, own recordings) before it looks at the grant,
+    // so someone who may not know the recording learns nothing from the lookup.
+    const grant = await this.grants.check(actor.id, id, action);
+    const row = await this.authorized(actor, id, action, meta, grant);
     let handle: ContentHandle;
-    if (use === 'download' || row.playable === 1) {
-      handle = { path: this.blobs.pathOf(row.blob_sha256), size: row.size, contentType: contentTypeOf(row.original_name, row.container), fileName: row.original_name, sha256: row.blob_sha256 };
+    let served: 'original' | 'proxy' = 'original';
+    if (action === 'recording.download' || row.playable === 1) {
+      handle = { path: this.blobs.pathOf(row.blob_sha256), size: row.size, contentType: contentTypeOf(row.original_name, row.container), fileName: row.original_name, sha256: row.blob_sha256, grant };
     } else {
       const proxy = await this.repo.derivative(id, 'proxy');
       if (!proxy) throw Conflict('proxy_not_ready', 'this recording does not play in a browser as is and its playback copy is not ready yet');
-      handle = { path: proxy.path, size: (await stat(proxy.path)).size, contentType: 'video/mp4', fileName: `${id}.mp4`, sha256: proxy.sha256 };
+      served = 'proxy';
+      handle = { path: proxy.path, size: (await stat(proxy.path)).size, contentType: 'video/mp4', fileName: `${id}.mp4`, sha256: proxy.sha256, grant };
     }
-    await this.ledger.record({
-      actor: auditActor(actor),
-      action: use === 'play' ? 'recording.playback' : 'recording.download',
-      subject: { type: 'recording', id },
-      ip: meta.ip,
-      details: { sha256: handle.sha256, range, via: actor.via.kind },
-    });
+    await this.grants.recordUse({ actor, recordingId: id, action, grant, served: { kind: served, sha256: handle.sha256 }, range, meta });
     return handle;
   }
 
+  /** Marks (or clears) a recording as involving privacy, commercial or state secrets (R-SECRET). */
+  async setSensitivity(actor: Actor, id: string, level: Sensitivity, reason: string, meta: RequestMeta): Promise<RecordingDetail> {
+    const row = await this.authorized(actor, id, 'recording.mark_sensitive', meta);
+    if (reason.trim().length === 0) throw Invalid('reason_required', 'give the reason for the marking');
+    // Marking above one's own clearance would hide the recording from the person who marked it.
+    if (level > actor.clearance) throw Forbidden('clearance_insufficient', 'you cannot mark a recording above your own clearance');
+    if (level !== row.sensitivity) {
+      await this.db.transact(async (trx) => {
+        await this.repo.update(trx, id, { sensitivity: level, updated_at: this.clock.now() });
+        await this.ledger.append(trx, { actor: auditActor(actor), action: 'recording.sensitivity', subject: { type: 'recording', id }, ip: meta.ip, reason, details: { before: row.sensitivity, after: level } });
+      });
+    }
+    return this.detail(actor, id, meta);
+  }
+
   async thumbnails(actor: Actor, id: string, meta: RequestMeta): Promise<string> {
-    await this.assertAllowed(actor, 'recording.read', { type: 'recording', id }, meta);
-    await this.visible(actor, id);
+    await this.authorized(actor, id, 'recording.read', meta);
     const d = await this.repo.derivative(id, 'thumbnails');
     if (!d) throw NotFound('thumbnails_not_ready', 'thumbnails are not made yet');
     return d.path;
@@ -345,6 +372,8 @@ export class RecordingsService {
       description: r.description,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      sensitivity: clampSensitivity(r.sensitivity),
+      officerId: r.officer_id,
     };
   }
 }

@@ -1,6 +1,9 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, Dialect } from './database.js';
 import * as m001 from './migrations/001-evidence-core.js';
+import * as m002 from './migrations/002-authority.js';
+import * as m003 from './migrations/003-access.js';
+import * as m004 from './migrations/004-devices.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -9,6 +12,9 @@ interface DialectMigration {
 /** Migrations in order. Each is portable; a migration receives the dialect for the rare DDL that differs. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-evidence-core': m001,
+  '002-authority': m002,
+  '003-access': m003,
+  '004-devices': m004,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -22,6 +22,26 @@ export interface UserTable {
   active: number;
   password_changed_at: number;
   created_at: number;
+  /** Highest sensitivity the user may know about: 0 none · 1 privacy · 2 commercial · 3 state secret. */
+  clearance: number;
+  /** Set when an administrator chose the password: the user must change it before anything else. */
+  must_change_password: number;
+  deactivated_at: number | null;
+  /** Sealed TOTP secret (see identity/secret-box.ts), once enrolment is confirmed. */
+  totp_secret: string | null;
+  /** Sealed secret offered at enrolment, until a first code confirms it. */
+  totp_pending_secret: string | null;
+  totp_enrolled_at: number | null;
+  /** Last accepted TOTP time step: codes of that step or earlier are refused (no replay). */
+  totp_last_step: number | null;
+}
+
+export interface SettingTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
 }
 
 export interface SessionTable {
@@ -121,6 +141,10 @@ export interface RecordingTable {
   description: string | null;
   created_at: number;
   updated_at: number;
+  /** 0 none · 1 privacy · 2 commercial secret · 3 state secret (R-SECRET). */
+  sensitivity: number;
+  /** The responsible officer (user id), when known. */
+  officer_id: string | null;
 }
 
 export interface DerivativeTable {
@@ -184,10 +208,171 @@ export interface SiteKeyTable {
   created_at: number;
 }
 
+export type AccessActionId = 'view' | 'download' | 'export' | 'delete';
+
+export interface AccessRequestTable {
+  id: string;
+  requester_id: string;
+  /** The requester's unit when they asked (lists of requests are scoped by it). */
+  requester_unit_id: string;
+  action: AccessActionId;
+  reason_code: string;
+  reason_text: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  requested_at: number;
+  /** Until when the requester asked for access (the approver decides). */
+  requested_until: number | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  /** When an approved grant ends. */
+  expires_at: number | null;
+  revoked_by: string | null;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
+export interface AccessRequestItemTable {
+  request_id: string;
+  recording_id: string;
+  granted: number;
+}
+
+/** The access register (查阅登记): one row per use of a grant. */
+export interface AccessUseTable {
+  id: string;
+  request_id: string | null;
+  recording_id: string;
+  user_id: string;
+  action: AccessActionId;
+  served_kind: 'original' | 'proxy';
+  sha256: string;
+  byte_range: string | null;
+  ip: string | null;
+  at: number;
+  /** The ledger entry that registered this use. */
+  ledger_seq: number;
+}
+
+export type DeviceKind = 'body_worn' | 'handheld_terminal' | 'camera' | 'audio_recorder' | 'fixed_surveillance';
+export type DeviceStatusId = 'in_store' | 'issued' | 'faulty' | 'in_repair' | 'retired';
+
+/** The device registry (R-DEV-REG). */
+export interface DeviceTable {
+  id: string;
+  /** 统一编号: the agency's unique number for the device. */
+  code: string;
+  /** The recorder's product serial as stamped into its file names; unique when present. */
+  serial: string | null;
+  model: string | null;
+  asset_number: string | null;
+  kind: DeviceKind;
+  unit_id: string;
+  /** The person who looks after it (专人管理). */
+  keeper_id: string | null;
+  status: DeviceStatusId;
+  maintenance_interval_days: number | null;
+  notes: string | null;
+  last_inspected_at: number | null;
+  /** Latest calibration (device − true, ms) and when it was measured. */
+  clock_offset_ms: number | null;
+  clock_calibrated_at: number | null;
+  /** Bumped by every change (transitions compare-and-set on it). */
+  version: number;
+  created_at: number;
+  updated_at: number;
+  retired_at: number | null;
+}
+
+/** The issue/return ledger (R-DEV-LOAN): at most one open loan (returned_at null) per device. */
+export interface DeviceLoanTable {
+  id: string;
+  device_id: string;
+  officer_id: string;
+  issued_by: string | null;
+  issued_at: number;
+  due_at: number;
+  issue_notes: string | null;
+  returned_at: number | null;
+  received_by: string | null;
+  return_notes: string | null;
+}
+
+export interface DeviceCheckTable {
+  id: string;
+  device_id: string;
+  loan_id: string | null;
+  kind: 'pre_use' | 'return' | 'inspection';
+  checked_at: number;
+  checked_by: string | null;
+  battery_percent: number | null;
+  storage_state: 'ok' | 'low' | 'full' | 'error' | null;
+  free_bytes: number | null;
+  damage: string | null;
+  passed: number;
+  notes: string | null;
+}
+
+/** Clock calibrations (校时): the device clock's offset from true time when measured. */
+export interface DeviceCalibrationTable {
+  id: string;
+  device_id: string;
+  check_id: string | null;
+  loan_id: string | null;
+  measured_at: number;
+  measured_by: string | null;
+  device_time: number | null;
+  /** device − true, ms. */
+  offset_ms: number;
+  source: 'pre_use' | 'return' | 'inspection';
+}
+
+export interface DeviceFaultTable {
+  id: string;
+  device_id: string;
+  loan_id: string | null;
+  reported_at: number;
+  reported_by: string | null;
+  cause: 'fault' | 'weather' | 'battery' | 'storage' | 'damage' | 'other';
+  description: string | null;
+  resolved_at: number | null;
+  resolution: string | null;
+}
+
+export interface DeviceRepairTable {
+  id: string;
+  device_id: string;
+  sent_at: number;
+  sent_by: string | null;
+  repairer: string | null;
+  reference: string | null;
+  notes: string | null;
+  returned_at: number | null;
+  received_by: string | null;
+  outcome: 'repaired' | 'not_repaired' | null;
+  outcome_notes: string | null;
+}
+
+/** Every change of a device with its state before and after; `ledger_seq` is its audit entry. */
+export interface DeviceEventTable {
+  id: string;
+  device_id: string;
+  at: number;
+  actor_id: string | null;
+  event: string;
+  status_before: DeviceStatusId | null;
+  status_after: DeviceStatusId;
+  loan_id: string | null;
+  /** JSON. */
+  details: string;
+  ledger_seq: number;
+}
+
 export interface DB {
   units: UnitTable;
   users: UserTable;
   sessions: SessionTable;
+  settings: SettingTable;
   blobs: BlobTable;
   import_batches: ImportBatchTable;
   import_items: ImportItemTable;
@@ -199,4 +384,14 @@ export interface DB {
   audit_state: AuditStateTable;
   tree_heads: TreeHeadTable;
   site_keys: SiteKeyTable;
+  access_requests: AccessRequestTable;
+  access_request_items: AccessRequestItemTable;
+  access_uses: AccessUseTable;
+  devices: DeviceTable;
+  device_loans: DeviceLoanTable;
+  device_checks: DeviceCheckTable;
+  device_calibrations: DeviceCalibrationTable;
+  device_faults: DeviceFaultTable;
+  device_repairs: DeviceRepairTable;
+  device_events: DeviceEventTable;
 }

@@ -1,0 +1,168 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { requestMeta } from '../http/types.js';
+import { ACCESS_REASONS, REQUEST_ACTIONS } from './reasons.js';
+
+const Person = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+const RequestView = z.object({
+  id: z.string(),
+  requester: Person.extend({ badge: z.string().nullable() }),
+  action: z.enum(REQUEST_ACTIONS),
+  reason: z.enum(ACCESS_REASONS),
+  reasonText: z.string().nullable(),
+  state: z.enum(['pending', 'approved', 'expired', 'revoked', 'rejected', 'withdrawn']),
+  requestedAt: z.number(),
+  requestedUntil: z.number().nullable(),
+  decidedBy: Person.nullable(),
+  decidedAt: z.number().nullable(),
+  decisionReason: z.string().nullable(),
+  expiresAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+  revokedBy: Person.nullable(),
+  revokeReason: z.string().nullable(),
+  recordings: z.array(z.object({ id: z.string(), originalName: z.string(), unitId: z.string(), startedAt: z.number(), deviceSerial: z.string().nullable(), officerBadge: z.string().nullable(), granted: z.boolean() })),
+  hiddenRecordings: z.number().describe('recordings of the request you may not know about (counted, never named)'),
+});
+const IdParams = z.object({ id: z.uuid() });
+const instant = z.coerce.number().int().describe('UTC epoch milliseconds');
+
+export function accessRoutes(app: App): FastifyPluginAsync {
+  return async (f) => {
+    const server = f.withTypeProvider<ZodTypeProvider>();
+
+    server.post('/api/access-requests', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['access'],
+        summary: 'Ask for access to recordings: view (play), download (copy of the original), export or delete, with a reason; an approver decides',
+        body: z.object({
+          recordingIds: z.array(z.uuid()).min(1).max(500),
+          action: z.enum(REQUEST_ACTIONS),
+          reason: z.enum(ACCESS_REASONS),
+          reasonText: z.string().max(1000).optional().describe('required when reason is "other"'),
+          until: z.number().int().optional().describe('requested end of access, UTC epoch ms'),
+        }),
+        response: { 201: RequestView },
+      },
+      handler: async (req, reply) => reply.status(201).send(await app.access.request(req.actor!, req.body, requestMeta(req))),
+    });
+
+    server.get('/api/access-requests', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['access'],
+        summary: 'Access requests: `mine` (yours), `inbox` (pending ones you may decide), `all` (touching recordings of your units); newest first',
+        querystring: z.object({
+          scope: z.enum(['mine', 'inbox', 'all']).default('mine'),
+          state: z.enum(['pending', 'approved', 'expired', 'revoked', 'rejected', 'withdrawn']).optional(),
+          before: instant.optional().describe('paging: requestedAt of the last item of the previous page'),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(RequestView), nextBefore: z.number().nullable() }) },
+      },
+      handler: async (req) => app.access.list(req.actor!, req.query, requestMeta(req)),
+    });
+
+    server.get('/api/access-requests/:id', {
+      config: { auth: 'user' },
+      schema: { tags: ['access'], summary: 'One access request', params: IdParams, response: { 200: RequestView } },
+      handler: async (req) => app.access.get(req.actor!, req.params.id, requestMeta(req)),
+    });
+
+    server.post('/api/access-requests/:id/approve', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['access'],
+        summary: 'Approve (optionally only some of its recordings, and until a given time); never your own request (403); may need a dynamic password (X-Custodia-OTP)',
+        params: IdParams,
+        body: z
+          .object({
+            recordingIds: z.array(z.uuid()).min(1).max(500).optional().describe('narrow the approval to these recordings'),
+            expiresAt: z.number().int().optional().describe('end of the grant, UTC epoch ms (default: the site setting)'),
+            reason: z.string().max(1000).optional(),
+          })
+          .default({}),
+        response: { 200: RequestView },
+      },
+      handler: async (req) => app.access.approve(req.actor!, req.params.id, req.body, requestMeta(req)),
+    });
+
+    server.post('/api/access-requests/:id/reject', {
+      config: { auth: 'user' },
+      schema: { tags: ['access'], summary: 'Reject with a reason', params: IdParams, body: z.object({ reason: z.string().min(1).max(1000) }), response: { 200: RequestView } },
+      handler: async (req) => app.access.reject(req.actor!, req.params.id, req.body.reason, requestMeta(req)),
+    });
+
+    server.post('/api/access-requests/:id/withdraw', {
+      config: { auth: 'user' },
+      schema: { tags: ['access'], summary: 'Take back your own request before it is decided', params: IdParams, response: { 200: RequestView } },
+      handler: async (req) => app.access.withdraw(req.actor!, req.params.id, requestMeta(req)),
+    });
+
+    server.post('/api/access-requests/:id/revoke', {
+      config: { auth: 'user' },
+      schema: { tags: ['access'], summary: 'End an approved grant now, with a reason', params: IdParams, body: z.object({ reason: z.string().min(1).max(1000) }), response: { 200: RequestView } },
+      handler: async (req) => app.access.revoke(req.actor!, req.params.id, req.body.reason, requestMeta(req)),
+    });
+
+    server.get('/api/access-register', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['access'],
+        summary: 'The access register (查阅登记): every use of a grant — who, which recording, when, why — newest first',
+        querystring: z.object({
+          user: z.uuid().optional(),
+          recording: z.uuid().optional(),
+          from: instant.optional(),
+          to: instant.optional(),
+          before: instant.optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                at: z.number(),
+                action: z.string(),
+                served: z.string(),
+                sha256: z.string(),
+                range: z.string().nullable(),
+                ip: z.string().nullable(),
+                ledgerSeq: z.number(),
+                recording: z.object({ id: z.string(), originalName: z.string(), unitId: z.string() }),
+                user: Person,
+                requestId: z.string().nullable(),
+                reason: z.string().nullable(),
+                reasonText: z.string().nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+      handler: async (req) => {
+        const q = req.query;
+        const rows = await app.access.register(req.actor!, { userId: q.user, recordingId: q.recording, from: q.from, to: q.to, before: q.before, limit: q.limit }, requestMeta(req));
+        return {
+          items: rows.map((r) => ({
+            id: r.id,
+            at: r.at,
+            action: r.action,
+            served: r.served_kind,
+            sha256: r.sha256,
+            range: r.byte_range,
+            ip: r.ip,
+            ledgerSeq: r.ledger_seq,
+            recording: { id: r.recording_id, originalName: r.original_name, unitId: r.unit_id },
+            user: { id: r.user_id, username: r.username, displayName: r.display_name },
+            requestId: r.request_id,
+            reason: r.reason_code,
+            reasonText: r.reason_text,
+          })),
+        };
+      },
+    });
+  };
+}

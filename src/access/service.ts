@@ -1,0 +1,379 @@
+import type { AuditLedger } from '../audit/index.js';
+import { auditActor, type Actor, type Authorizer, type ContentAction, type RequestMeta, type SiteSettings, type StepUp } from '../identity/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import { newId } from '../platform/ids.js';
+import { recordingSubject, type ContentGrants, type ContentUse, type GrantCheck, type RecordingRow, type RecordingsRepo } from '../recordings/index.js';
+import { grantStanding } from './grant-state.js';
+import { CONTENT_ACTION_OF, requestActionOf, type AccessReason, type RequestAction } from './reasons.js';
+import type { AccessItemRow, AccessRepo, AccessRequestRow } from './repo.js';
+
+export interface NewAccessRequest {
+  recordingIds: string[];
+  action: RequestAction;
+  reason: AccessReason;
+  reasonText?: string | undefined;
+  /** Until when the requester asks for access (the approver decides; it never exceeds the site's maximum). */
+  until?: number | undefined;
+}
+
+export interface Decision {
+  /** Approve only these recordings of the request (narrowing); default all. */
+  recordingIds?: string[] | undefined;
+  expiresAt?: number | undefined;
+  reason?: string | undefined;
+}
+
+export type RequestState = 'pending' | 'approved' | 'expired' | 'revoked' | 'rejected' | 'withdrawn';
+
+export interface AccessRequestView {
+  id: string;
+  requester: { id: string; username: string; displayName: string; badge: string | null };
+  action: RequestAction;
+  reason: AccessReason;
+  reasonText: string | null;
+  state: RequestState;
+  requestedAt: number;
+  requestedUntil: number | null;
+  decidedBy: { id: string; username: string; displayName: string } | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  revokedBy: { id: string; username: string; displayName: string } | null;
+  revokeReason: string | null;
+  /** The recordings of the request the viewer may know about. */
+  recordings: Array<{ id: string; originalName: string; unitId: string; startedAt: number; deviceSerial: string | null; officerBadge: string | null; granted: boolean }>;
+  /** Recordings of the request the viewer may not know about (counted, never named). */
+  hiddenRecordings: number;
+}
+
+const MAX_RECORDINGS = 500;
+
+/**
+ * Approval-gated access (R-ACCESS, R-ACCESS-LOG, R-SECRET): a person asks for an action on
+ * recordings with a reason; an approver with authority over those recordings — never the
+ * requester — approves (possibly narrowing, always with an expiry) or rejects; the grant is then
+ * used, revoked or runs out. Every step, and every use, is in the ledger in the same transaction.
+ */
+export class AccessService implements ContentGrants {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: AccessRepo,
+    private readonly recordings: RecordingsRepo,
+    private readonly ledger: AuditLedger,
+    private readonly authz: Authorizer,
+    private readonly stepUp: StepUp,
+    private readonly settings: SiteSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- the seam recordings uses -------------------------------------------------------------
+
+  async check(actorId: string, recordingId: string, action: ContentAction): Promise<GrantCheck> {
+    const s = grantStanding(await this.repo.standings(actorId, recordingId, requestActionOf(action)), this.clock.now());
+    return { state: s.state, grantId: s.state === 'approved' ? s.requestId : null, requestId: s.requestId, expiresAt: s.expiresAt };
+  }
+
+  async recordUse(use: ContentUse): Promise<void> {
+    await this.db.transact(async (trx) => {
+      const seq = await this.ledger.append(trx, {
+        actor: auditActor(use.actor),
+        action: use.action === 'recording.view' ? 'recording.playback' : use.action === 'recording.download' ? 'recording.download' : use.action,
+        subject: { type: 'recording', id: use.recordingId },
+        ip: use.meta.ip,
+        details: { request: use.grant.requestId, grantExpiresAt: use.grant.expiresAt, served: use.served.kind, sha256: use.served.sha256, range: use.range, via: use.actor.via.kind },
+      });
+      await this.repo.insertUse(trx, {
+        id: newId(),
+        request_id: use.grant.requestId,
+        recording_id: use.recordingId,
+        user_id: use.actor.id,
+        action: requestActionOf(use.action),
+        served_kind: use.served.kind,
+        sha256: use.served.sha256,
+        byte_range: use.range,
+        ip: use.meta.ip,
+        at: this.clock.now(),
+        ledger_seq: seq,
+      });
+    });
+  }
+
+  // ---- requests -----------------------------------------------------------------------------
+
+  async request(actor: Actor, input: NewAccessRequest, meta: RequestMeta): Promise<AccessRequestView> {
+    await this.authz.require(actor, 'access.request', null, meta);
+    const ids = [...new Set(input.recordingIds)];
+    if (ids.length === 0 || ids.length > MAX_RECORDINGS) throw Invalid('recordings_count_invalid', `name 1–${MAX_RECORDINGS} recordings`);
+    const reasonText = input.reasonText?.trim() || null;
+    if (input.reason === 'other' && !reasonText) throw Invalid('reason_text_required', 'explain the reason when it is "other"');
+    const now = this.clock.now();
+    if (input.until !== undefined && input.until <= now) throw Invalid('until_in_past', 'the requested end of access is in the past');
+    const contentAction = CONTENT_ACTION_OF[input.action];
+    const rows: RecordingRow[] = [];
+    for (const id of ids) {
+      const row = await this.recordings.byId(id);
+      // The requester must be able to know the recording; otherwise it does not exist for them.
+      await this.authz.require(actor, 'recording.read', row ? recordingSubject(row) : { type: 'recording', id, unitId: null }, meta);
+      // And their role must be one that could use such a grant (an officer never gets a copy).
+      const could = await this.authz.decide(actor, contentAction, recordingSubject(row!), null, { grant: 'approved' });
+      if (!could.allow) {
+        await this.authz.require(actor, contentAction, recordingSubject(row!), meta, { grant: 'approved' });
+      }
+      rows.push(row!);
+    }
+    const req: AccessRequestRow = {
+      id: newId(now),
+      requester_id: actor.id,
+      requester_unit_id: actor.unitId,
+      action: input.action,
+      reason_code: input.reason,
+      reason_text: reasonText,
+      status: 'pending',
+      requested_at: now,
+      requested_until: input.until ?? null,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      expires_at: null,
+      revoked_by: null,
+      revoked_at: null,
+      revoke_reason: null,
+    };
+    const items: AccessItemRow[] = rows.map((r) => ({ request_id: req.id, recording_id: r.id, granted: 0 }));
+    await this.db.transact(async (trx) => {
+      await this.repo.insertRequest(trx, req, items);
+      await this.ledger.append(trx, {
+        actor: auditActor(actor),
+        action: 'access.request',
+        subject: { type: 'access_request', id: req.id },
+        ip: meta.ip,
+        reason: reasonText,
+        details: { action: input.action, reason: input.reason, recordings: ids, until: req.requested_until },
+      });
+    });
+    return this.view(actor, req, items);
+  }
+
+  async approve(actor: Actor, id: string, d: Decision, meta: RequestMeta): Promise<AccessRequestView> {
+    const { req, items, rows } = await this.forApprover(actor, id, 'access.approve', meta, d.recordingIds);
+    if (req.status !== 'pending') throw Conflict('request_not_pending', `this request is already ${req.status}`);
+    await this.stepUp.require(actor, 'approve', meta);
+    const now = this.clock.now();
+    const s = await this.settings.authority();
+    const max = now + s.grantMaxHours * 3600_000;
+    const expiresAt = d.expiresAt ?? Math.min(req.requested_until ?? Number.POSITIVE_INFINITY, now + s.grantDefaultHours * 3600_000);
+    if (expiresAt <= now) throw Invalid('expiry_in_past', 'the grant must end in the future');
+    if (expiresAt > max) throw Invalid('expiry_too_far', `a grant lasts at most ${s.grantMaxHours} hours`);
+    const granted = rows.map((r) => r.id);
+    await this.db.transact(async (trx) => {
+      if (!(await this.repo.decide(trx, id, { status: 'approved', decided_by: actor.id, decided_at: now, decision_reason: d.reason?.trim() || null, expires_at: expiresAt }))) {
+        throw Conflict('request_not_pending', 'this request was decided meanwhile');
+      }
+      await this.repo.narrow(trx, id, granted);
+      await this.ledger.append(trx, {
+        actor: auditActor(actor),
+        action: 'access.approve',
+        subject: { type: 'access_request', id },
+        ip: meta.ip,
+        reason: d.reason?.trim() || null,
+        details: { requester: req.requester_id, action: req.action, granted, notGranted: items.filter((i) => !granted.includes(i.recording_id)).map((i) => i.recording_id), expiresAt },
+      });
+    });
+    return this.get(actor, id, meta);
+  }
+
+  async reject(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<AccessRequestView> {
+    if (reason.trim().length === 0) throw Invalid('reason_required', 'give the reason for the rejection');
+    const { req } = await this.forApprover(actor, id, 'access.approve', meta);
+    if (req.status !== 'pending') throw Conflict('request_not_pending', `this request is already ${req.status}`);
+    const now = this.clock.now();
+    await this.db.transact(async (trx) => {
+      if (!(await this.repo.decide(trx, id, { status: 'rejected', decided_by: actor.id, decided_at: now, decision_reason: reason.trim(), expires_at: null }))) {
+        throw Conflict('request_not_pending', 'this request was decided meanwhile');
+      }
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'access.reject', subject: { type: 'access_request', id }, ip: meta.ip, reason: reason.trim(), details: { requester: req.requester_id, action: req.action } });
+    });
+    return this.get(actor, id, meta);
+  }
+
+  /** The requester takes back a request not yet decided. */
+  async withdraw(actor: Actor, id: string, meta: RequestMeta): Promise<AccessRequestView> {
+    await this.authz.require(actor, 'access.request', null, meta);
+    const req = await this.repo.byId(id);
+    if (!req || req.requester_id !== actor.id) throw NotFound('access_request_not_found', `no access request ${id}`);
+    if (req.status !== 'pending') throw Conflict('request_not_pending', `this request is already ${req.status}`);
+    await this.db.transact(async (trx) => {
+      if (!(await this.repo.decide(trx, id, { status: 'withdrawn', decided_by: actor.id, decided_at: this.clock.now(), decision_reason: null, expires_at: null }))) {
+        throw Conflict('request_not_pending', 'this request was decided meanwhile');
+      }
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'access.withdraw', subject: { type: 'access_request', id }, ip: meta.ip });
+    });
+    return this.get(actor, id, meta);
+  }
+
+  /** Ends an approved grant before its expiry. */
+  async revoke(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<AccessRequestView> {
+    if (reason.trim().length === 0) throw Invalid('reason_required', 'give the reason for the revocation');
+    const { req } = await this.forApprover(actor, id, 'access.revoke', meta, undefined, true);
+    if (req.status !== 'approved' || req.revoked_at !== null) throw Conflict('grant_not_active', 'only an approved, unrevoked grant can be revoked');
+    const now = this.clock.now();
+    await this.db.transact(async (trx) => {
+      if (!(await this.repo.revoke(trx, id, actor.id, now, reason.trim()))) throw Conflict('grant_not_active', 'this grant was revoked meanwhile');
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'access.revoke', subject: { type: 'access_request', id }, ip: meta.ip, reason: reason.trim(), details: { requester: req.requester_id, action: req.action } });
+    });
+    return this.get(actor, id, meta);
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  async get(actor: Actor, id: string, meta: RequestMeta): Promise<AccessRequestView> {
+    const req = await this.repo.byId(id);
+    if (req && req.requester_id === actor.id) {
+      await this.authz.require(actor, 'access.request', null, meta);
+      return this.view(actor, req, await this.repo.items(id));
+    }
+    await this.authz.require(actor, 'access.list', null, meta);
+    if (!req) throw NotFound('access_request_not_found', `no access request ${id}`);
+    const v = await this.view(actor, req, await this.repo.items(id));
+    if (v.recordings.length === 0) throw NotFound('access_request_not_found', `no access request ${id}`);
+    return v;
+  }
+
+  /**
+   * `mine`: the actor's own requests. `inbox`: pending requests the actor may decide (at least one
+   * recording they have authority over, not their own). `all`: every request touching recordings
+   * of the actor's subtree.
+   */
+  async list(actor: Actor, q: { scope: 'mine' | 'inbox' | 'all'; state?: RequestState | undefined; before?: number | undefined; limit: number }, meta: RequestMeta): Promise<{ items: AccessRequestView[]; nextBefore: number | null }> {
+    const status = q.state === 'expired' || q.state === 'revoked' ? 'approved' : q.state;
+    let rows: AccessRequestRow[];
+    if (q.scope === 'mine') {
+      await this.authz.require(actor, 'access.request', null, meta);
+      rows = await this.repo.list({ requesterId: actor.id, status, before: q.before, limit: q.limit + 1 });
+    } else {
+      await this.authz.require(actor, q.scope === 'inbox' ? 'access.approve' : 'access.list', null, meta);
+      rows = await this.repo.list({ recordingUnitIds: await this.authz.subtreeIds(actor.unitId), status: q.scope === 'inbox' ? 'pending' : status, before: q.before, limit: q.limit + 1 });
+    }
+    const more = rows.length > q.limit;
+    const items: AccessRequestView[] = [];
+    for (const r of rows.slice(0, q.limit)) {
+      const v = await this.view(actor, r, await this.repo.items(r.id));
+      if (q.scope !== 'mine' && v.recordings.length === 0) continue;
+      if (q.scope === 'inbox' && (r.requester_id === actor.id || !(await this.mayDecideAny(actor, r, v)))) continue;
+      if (q.state && v.state !== q.state) continue;
+      items.push(v);
+    }
+    const last = rows[Math.min(rows.length, q.limit) - 1];
+    return { items, nextBefore: more && last ? last.requested_at : null };
+  }
+
+  /** The access register (查阅登记): who used which recording, when, under which request and why. */
+  async register(actor: Actor, q: { userId?: string | undefined; recordingId?: string | undefined; from?: number | undefined; to?: number | undefined; before?: number | undefined; limit: number }, meta: RequestMeta) {
+    await this.authz.require(actor, 'access.list', null, meta);
+    const rows = await this.repo.register({ ...q, unitIds: await this.authz.subtreeIds(actor.unitId) });
+    const out = [];
+    for (const r of rows) {
+      const rec = await this.recordings.byId(r.recording_id);
+      if (rec && (await this.authz.allows(actor, 'recording.read', recordingSubject(rec)))) out.push(r);
+    }
+    return out;
+  }
+
+  async uses(requestId: string) {
+    return this.repo.usesOfRequest(requestId);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  /**
+   * A request as an approver sees it: every recording to be decided must be one the approver has
+   * authority over (scope, clearance, level for sensitive ones), and never their own request.
+   */
+  private async forApprover(actor: Actor, id: string, action: 'access.approve' | 'access.revoke', meta: RequestMeta, only?: string[], grantedOnly = false): Promise<{ req: AccessRequestRow; items: AccessItemRow[]; rows: RecordingRow[] }> {
+    const req = await this.repo.byId(id);
+    if (!req) {
+      await this.authz.require(actor, action, null, meta);
+      throw NotFound('access_request_not_found', `no access request ${id}`);
+    }
+    const items = await this.repo.items(id);
+    let targets = grantedOnly ? items.filter((i) => i.granted === 1) : items;
+    if (only !== undefined) {
+      const wanted = new Set(only);
+      const unknown = [...wanted].filter((w) => !items.some((i) => i.recording_id === w));
+      if (unknown.length > 0 || wanted.size === 0) throw Invalid('recordings_not_in_request', 'narrow a request only to recordings it names');
+      targets = targets.filter((i) => wanted.has(i.recording_id));
+    }
+    const rows: RecordingRow[] = [];
+    for (const i of targets) {
+      const row = await this.recordings.byId(i.recording_id);
+      if (!row) throw NotFound('recording_not_found', `no recording ${i.recording_id}`);
+      await this.authz.require(actor, action, { ...recordingSubject(row), requesterId: req.requester_id }, meta);
+      rows.push(row);
+    }
+    if (action === 'access.approve' && req.requester_id === actor.id) throw Forbidden('self_approval_forbidden', 'nobody approves their own request');
+    return { req, items, rows };
+  }
+
+  private async mayDecideAny(actor: Actor, req: AccessRequestRow, v: AccessRequestView): Promise<boolean> {
+    for (const r of v.recordings) {
+      const row = await this.recordings.byId(r.id);
+      if (row && (await this.authz.allows(actor, 'access.approve', { ...recordingSubject(row), requesterId: req.requester_id }))) return true;
+    }
+    return false;
+  }
+
+  private async view(actor: Actor, req: AccessRequestRow, items: AccessItemRow[]): Promise<AccessRequestView> {
+    const people = await this.people([req.requester_id, req.decided_by, req.revoked_by]);
+    const own = req.requester_id === actor.id;
+    const recordings: AccessRequestView['recordings'] = [];
+    let hidden = 0;
+    for (const i of items) {
+      const row = await this.recordings.byId(i.recording_id);
+      if (!row || (!own && !(await this.authz.allows(actor, 'recording.read', recordingSubject(row))))) {
+        hidden += 1;
+        continue;
+      }
+      recordings.push({ id: row.id, originalName: row.original_name, unitId: row.unit_id, startedAt: row.started_at, deviceSerial: row.device_serial, officerBadge: row.officer_badge, granted: i.granted === 1 });
+    }
+    const requester = people.get(req.requester_id)!;
+    const person = (id: string | null) => {
+      const p = id ? people.get(id) : undefined;
+      return p ? { id: p.id, username: p.username, displayName: p.displayName } : null;
+    };
+    return {
+      id: req.id,
+      requester: { id: requester.id, username: requester.username, displayName: requester.displayName, badge: requester.badge },
+      action: req.action,
+      reason: req.reason_code as AccessReason,
+      reasonText: req.reason_text,
+      state: stateOf(req, this.clock.now()),
+      requestedAt: req.requested_at,
+      requestedUntil: req.requested_until,
+      decidedBy: person(req.decided_by),
+      decidedAt: req.decided_at,
+      decisionReason: req.decision_reason,
+      expiresAt: req.expires_at,
+      revokedAt: req.revoked_at,
+      revokedBy: person(req.revoked_by),
+      revokeReason: req.revoke_reason,
+      recordings,
+      hiddenRecordings: hidden,
+    };
+  }
+
+  private async people(ids: Array<string | null>): Promise<Map<string, { id: string; username: string; displayName: string; badge: string | null }>> {
+    const wanted = [...new Set(ids.filter((x): x is string => x !== null))];
+    const rows = wanted.length === 0 ? [] : await this.db.kysely.selectFrom('users').select(['id', 'username', 'display_name', 'badge']).where('id', 'in', wanted).execute();
+    return new Map(rows.map((r) => [r.id, { id: r.id, username: r.username, displayName: r.display_name, badge: r.badge }]));
+  }
+}
+
+export function stateOf(req: Pick<AccessRequestRow, 'status' | 'revoked_at' | 'expires_at'>, now: number): RequestState {
+  if (req.status !== 'approved') return req.status;
+  if (req.revoked_at !== null) return 'revoked';
+  if (req.expires_at !== null && req.expires_at <= now) return 'expired';
+  return 'approved';
+}

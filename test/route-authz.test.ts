@@ -1,0 +1,248 @@
+import { createReadStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeLeaf } from '../src/audit/leaf.js';
+import type { RouteAuth } from '../src/http/types.js';
+import type { AuthzTraceEntry, RoleId } from '../src/identity/index.js';
+import { makeVideo, openTestApp, tempDir, type TestApp } from './support/app.js';
+import { actorOf, grantAccess } from './support/grants.js';
+import { listen, routeList, type Listening } from './support/http.js';
+
+/**
+ * Every route asks the authorization rule (issue 3, "used by every route"). The server notes each
+ * decision per request; this suite calls every registered /api route with a valid request and
+ * fails when a `user` route answered without asking — or when a route has no example here, so a
+ * new route can't slip past. A route that forgets to ask is refused by the server itself (500
+ * `authorization_not_checked`, body withheld), which the second suite proves with a forgetful route.
+ */
+
+const PASSWORD = 'route-authz-password';
+
+interface Observation {
+  method: string;
+  route: string;
+  auth: RouteAuth | undefined;
+  status: number;
+  trace: readonly AuthzTraceEntry[];
+}
+
+describe('every /api route asks the authorization rule', () => {
+  let t: TestApp;
+  let http: Listening;
+  let media: { dir: string; cleanup(): Promise<void> };
+  const seen: Observation[] = [];
+  const token: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await openTestApp();
+    media = await tempDir('custodia-route-authz-');
+    const north = await t.app.identity.addUnit({ code: 'north', name: 'North' }, null);
+    ids.north = north.id;
+    const people: Array<{ username: string; roles: RoleId[]; unitCode?: string; badge?: string }> = [
+      { username: 'admin1', roles: ['admin'] },
+      { username: 'disp', roles: ['dispatcher'] },
+      { username: 'appr', roles: ['approver'] },
+      { username: 'sup', roles: ['supervisor'] },
+      { username: 'col', roles: ['collector'] },
+      { username: 'cust', roles: ['custodian'] },
+      { username: 'off', roles: ['officer'], unitCode: 'north', badge: '100001' },
+      { username: 'target', roles: ['officer'], unitCode: 'north', badge: '100002' },
+    ];
+    for (const p of people) {
+      const u = await t.app.identity.addUser({ ...p, password: PASSWORD }, null);
+      ids[p.username] = u.id;
+      token[p.username] = (await t.app.sessions.createToken(p.username, 'authz', null)).secret;
+    }
+    ids.root = (await t.app.identity.resolveUnit(undefined)).id;
+    const folder = path.join(media.dir, 'dock');
+    await mkdir(folder, { recursive: true });
+    await makeVideo(path.join(folder, 'one.mp4'), { seconds: 1 });
+    await makeVideo(path.join(folder, 'two.mp4'), { seconds: 1, size: '96x64' });
+    const r = await t.app.ingest.importSource(folder, { sourceKind: 'folder', unitId: north.id, station: 't', actor: null, meta: { ip: null } });
+    ids.rec1 = r.files[0]!.recordingId!;
+    ids.rec2 = r.files[1]!.recordingId!;
+    await t.app.jobs.runUntilIdle();
+    http = await listen(t, { observeAuthz: (o) => seen.push(o) });
+  });
+
+  afterAll(async () => {
+    await http?.server.close();
+    await t?.close();
+    await media?.cleanup();
+  });
+
+  const call = async (as: string, method: string, url: string, body?: unknown): Promise<Response> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    await res.arrayBuffer();
+    return res;
+  };
+
+  it('each route, called validly, asked the rule before answering', async () => {
+    let requestId = '';
+    let uploadPath = '';
+    // One valid call per route, in an order that lets later calls use what earlier ones made.
+    const examples: Array<{ key: string; run: () => Promise<Response> }> = [
+      { key: 'GET /api/auth/me', run: () => call('sup', 'GET', '/api/auth/me') },
+      { key: 'GET /api/units', run: () => call('sup', 'GET', '/api/units') },
+      { key: 'POST /api/units', run: () => call('admin1', 'POST', '/api/units', { code: 'south', name: 'South', parentId: ids.root }) },
+      { key: 'PATCH /api/units/:id', run: () => call('admin1', 'PATCH', `/api/units/${ids.north}`, { name: 'North station' }) },
+      { key: 'GET /api/users', run: () => call('cust', 'GET', '/api/users') },
+      { key: 'GET /api/users/:id', run: () => call('appr', 'GET', `/api/users/${ids.off}`) },
+      { key: 'POST /api/users', run: () => call('admin1', 'POST', '/api/users', { username: 'newbie', password: 'a long initial password', roles: ['officer'], unitId: ids.north }) },
+      { key: 'PATCH /api/users/:id', run: () => call('admin1', 'PATCH', `/api/users/${ids.target}`, { displayName: 'Target Officer' }) },
+      { key: 'POST /api/users/:id/reset-password', run: () => call('admin1', 'POST', `/api/users/${ids.target}/reset-password`, { reason: 'forgot it' }) },
+      {
+        key: 'POST /api/users/:id/reset-authenticator',
+        run: async () => {
+          await t.app.sessions.beginTotpEnrolment(await actorOf(t.app, 'target'), { ip: null });
+          return call('admin1', 'POST', `/api/users/${ids.target}/reset-authenticator`, { reason: 'lost phone' });
+        },
+      },
+      { key: 'POST /api/users/:id/deactivate', run: () => call('admin1', 'POST', `/api/users/${ids.target}/deactivate`, { reason: 'left the bureau' }) },
+      { key: 'POST /api/users/:id/reactivate', run: () => call('admin1', 'POST', `/api/users/${ids.target}/reactivate`, { reason: 'came back' }) },
+      { key: 'GET /api/settings/authority', run: () => call('admin1', 'GET', '/api/settings/authority') },
+      {
+        key: 'PUT /api/settings/authority',
+        run: () => call('admin1', 'PUT', '/api/settings/authority', { settings: { stepUpStages: [], sensitiveApprovalMaxDepth: 0, grantDefaultHours: 72, grantMaxHours: 720 }, reason: 'defaults' }),
+      },
+      { key: 'GET /api/recordings', run: () => call('sup', 'GET', '/api/recordings') },
+      { key: 'GET /api/recordings/:id', run: () => call('sup', 'GET', `/api/recordings/${ids.rec1}`) },
+      { key: 'PATCH /api/recordings/:id', run: () => call('disp', 'PATCH', `/api/recordings/${ids.rec1}`, { title: 'Inspection, 3rd street' }) },
+      { key: 'PUT /api/recordings/:id/sensitivity', run: () => call('disp', 'PUT', `/api/recordings/${ids.rec2}/sensitivity`, { level: 0, reason: 'reviewed' }) },
+      { key: 'GET /api/recordings/:id/thumbnails', run: () => call('sup', 'GET', `/api/recordings/${ids.rec1}/thumbnails`) },
+      {
+        key: 'POST /api/access-requests',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/access-requests`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token.sup}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ recordingIds: [ids.rec1], action: 'download', reason: 'complaint' }),
+          });
+          requestId = ((await res.clone().json()) as { id: string }).id;
+          return res;
+        },
+      },
+      { key: 'GET /api/access-requests', run: () => call('appr', 'GET', '/api/access-requests?scope=inbox') },
+      { key: 'GET /api/access-requests/:id', run: () => call('sup', 'GET', `/api/access-requests/${requestId}`) },
+      { key: 'POST /api/access-requests/:id/approve', run: () => call('appr', 'POST', `/api/access-requests/${requestId}/approve`, {}) },
+      { key: 'GET /api/recordings/:id/original', run: () => call('sup', 'GET', `/api/recordings/${ids.rec1}/original`) },
+      { key: 'POST /api/access-requests/:id/revoke', run: () => call('appr', 'POST', `/api/access-requests/${requestId}/revoke`, { reason: 'done' }) },
+      {
+        key: 'POST /api/access-requests/:id/reject',
+        run: async () => {
+          const r = await t.app.access.request(await actorOf(t.app, 'disp'), { recordingIds: [ids.rec2!], action: 'view', reason: 'complaint' }, { ip: null });
+          return call('appr', 'POST', `/api/access-requests/${r.id}/reject`, { reason: 'no case' });
+        },
+      },
+      {
+        key: 'POST /api/access-requests/:id/withdraw',
+        run: async () => {
+          const r = await t.app.access.request(await actorOf(t.app, 'sup'), { recordingIds: [ids.rec2!], action: 'view', reason: 'complaint' }, { ip: null });
+          return call('sup', 'POST', `/api/access-requests/${r.id}/withdraw`);
+        },
+      },
+      {
+        key: 'GET /api/recordings/:id/content',
+        run: async () => {
+          await grantAccess(t.app, 'sup', [ids.rec1!], 'view');
+          return call('sup', 'GET', `/api/recordings/${ids.rec1}/content`);
+        },
+      },
+      { key: 'GET /api/access-register', run: () => call('sup', 'GET', '/api/access-register') },
+      { key: 'GET /api/audit/head', run: () => call('off', 'GET', '/api/audit/head') },
+      { key: 'GET /api/audit/proof/:seq', run: () => call('off', 'GET', '/api/audit/proof/1') },
+      { key: 'GET /api/audit/consistency', run: () => call('off', 'GET', '/api/audit/consistency?from=1&to=2') },
+      { key: 'GET /api/audit/entries', run: () => call('sup', 'GET', '/api/audit/entries?limit=5') },
+      {
+        key: 'POST /api/uploads',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token.col}`, 'Tus-Resumable': '1.0.0', 'Upload-Length': '10', 'Upload-Metadata': `filename ${Buffer.from('x.mp4').toString('base64')}` } });
+          uploadPath = new URL(res.headers.get('location')!, http.base).pathname;
+          return res;
+        },
+      },
+      { key: 'HEAD /api/uploads/*', run: () => fetch(`${http.base}${uploadPath}`, { method: 'HEAD', headers: { authorization: `Bearer ${token.col}`, 'Tus-Resumable': '1.0.0' } }) },
+      // Own-account routes (auth: self) act on the caller only; they are listed so the sweep knows them.
+      { key: 'POST /api/auth/totp/enrol', run: () => call('sup', 'POST', '/api/auth/totp/enrol') },
+    ];
+    const ran = new Set<string>();
+    for (const e of examples) {
+      const res = await e.run();
+      expect(res.status, `${e.key} → ${res.status}`).toBeLessThan(400);
+      ran.add(e.key);
+    }
+
+    const routes = routeList(http.server).filter((r) => r.path.startsWith('/api'));
+    const missing: string[] = [];
+    for (const r of routes) {
+      const key = `${r.method} ${r.path}`;
+      const obs = seen.filter((o) => o.method === r.method && o.route === r.path);
+      const auth = obs[0]?.auth;
+      if (['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login'].includes(key)) continue;
+      // Own-account routes and tus' wildcard methods beyond the one exercised need no example of their own.
+      if (r.path === '/api/uploads/*' || (r.path === '/api/uploads' && r.method !== 'POST')) continue;
+      if (obs.length === 0) {
+        missing.push(key);
+        continue;
+      }
+      if (auth === 'user') expect(obs.some((o) => o.trace.length > 0), `${key} never asked the authorization rule`).toBe(true);
+      for (const o of obs) if (o.auth === 'user' && o.status < 400) expect(o.trace.length, `${key} answered ${o.status} without asking`).toBeGreaterThan(0);
+    }
+    const selfRoutes = ['POST /api/auth/logout', 'POST /api/auth/logout-everywhere', 'POST /api/auth/password', 'POST /api/auth/totp/confirm', 'POST /api/auth/totp/remove'];
+    expect(missing.filter((k) => !selfRoutes.includes(k)), 'routes with no example in this suite (add one)').toEqual([]);
+    expect(ran.size).toBeGreaterThan(30);
+  });
+
+  it('a denial is 403 with a reason code, and is in the ledger', async () => {
+    const res = await fetch(`${http.base}/api/users`, { headers: { authorization: `Bearer ${token.off}` } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: 'role_not_permitted', details: { action: 'user.read' } });
+    const denied = (await t.app.auditRepo.entriesPage(0, 100_000)).map((e) => decodeLeaf(e.leaf)).filter((l) => l.action === 'access.denied' && l.actor?.name === 'off');
+    expect(denied.some((l) => l.details.attempted === 'user.read' && l.details.reason === 'role_not_permitted')).toBe(true);
+  });
+});
+
+describe('a route that forgets to ask is refused, not served', () => {
+  let t: TestApp;
+  let http: Listening;
+  let secretFile: string;
+  const forgetful: FastifyPluginAsync = async (f) => {
+    f.get('/api/test/forgetful', { config: { auth: 'user' } }, async () => ({ secret: 'should never be seen' }));
+    f.get('/api/test/forgetful-stream', { config: { auth: 'user' } }, async (_req, reply) => reply.type('application/octet-stream').send(createReadStream(secretFile)));
+    f.get('/api/test/careful', { config: { auth: 'user' } }, async (req) => {
+      await t.app.authz.require(req.actor!, 'recording.search', null, { ip: req.ip, authz: req.authzTrace });
+      return { ok: true };
+    });
+  };
+
+  beforeAll(async () => {
+    t = await openTestApp();
+    secretFile = path.join(t.dataDir, 'keys', 'site-ed25519.pem');
+    await t.app.identity.addUser({ username: 'sup', password: PASSWORD, roles: ['supervisor'] }, null);
+    http = await listen(t, { plugins: [forgetful] });
+  });
+  afterAll(async () => {
+    await http?.server.close();
+    await t?.close();
+  });
+
+  it('answers 500 authorization_not_checked and withholds the body, JSON or stream', async () => {
+    const tok = (await t.app.sessions.createToken('sup', 'x', null)).secret;
+    const headers = { authorization: `Bearer ${tok}` };
+    for (const p of ['/api/test/forgetful', '/api/test/forgetful-stream']) {
+      const res = await fetch(`${http.base}${p}`, { headers });
+      expect(res.status, p).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text), p).toMatchObject({ error: 'authorization_not_checked' });
+      expect(text).not.toContain('should never be seen');
+      expect(text).not.toContain('PRIVATE KEY');
+    }
+    const ok = await fetch(`${http.base}/api/test/careful`, { headers });
+    expect(ok.status).toBe(200);
+  });
+});
