@@ -11,6 +11,7 @@ import { failpoint } from '../platform/failpoints.js';
 import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/log.js';
 import type { MediaTools } from '../platform/media/ffmpeg.js';
+import { deviceStartTime } from '../recordings/timing.js';
 import { parseRecorderFileName, type FileNamePattern } from './file-names.js';
 import { walkSource, type SourceFile } from './walk.js';
 
@@ -63,6 +64,25 @@ export interface IngestOptions {
   concurrency?: number | undefined;
 }
 
+/**
+ * The custody seam (R-COLLECT, R-DEV-CHECK): what the device desk knows about a registered
+ * recorder at the moment one of its recordings was made. Implemented by the devices capability.
+ */
+export interface DeviceCustody {
+  /**
+   * For a recording the device with `serial` started at `deviceTime` (its own clock): the clock
+   * offset to correct it with — `measuredOffsetMs` (read from the docked device now) when given,
+   * else the calibration that applies — and who held the device at the corrected time. Null for
+   * a serial the registry doesn't know.
+   */
+  custodyAt(serial: string, deviceTime: number, measuredOffsetMs?: number): Promise<{ deviceId: string; clockOffsetMs: number; holder: { userId: string; badge: string | null } | null } | null>;
+}
+
+/** Who wears a badge (the directory). */
+export interface OfficerDirectory {
+  userByBadge(badge: string): Promise<{ id: string } | undefined>;
+}
+
 export interface PipelineDeps {
   db: Database;
   blobs: FsBlobStore;
@@ -73,6 +93,10 @@ export interface PipelineDeps {
   log: Logger;
   timeZone: string;
   patterns: readonly FileNamePattern[];
+  /** Corrects times by the device's calibration and names the holder; without it, only `clockOffsetMs` given with the import applies. */
+  custody?: DeviceCustody | undefined;
+  /** Links a badge in a file name to its officer. */
+  officers?: OfficerDirectory | undefined;
 }
 
 class FileError extends Error {}
@@ -216,9 +240,22 @@ export class IngestPipeline {
       if (media.damaged) flags.push('damaged');
       const parsed = parseRecorderFileName(f.name, { timeZone: this.d.timeZone, patterns: this.d.patterns });
       const deviceSerial = parsed?.deviceSerial ?? opts.deviceSerial ?? null;
-      const officerBadge = parsed?.officerBadge ?? opts.officerBadge ?? null;
+      let officerBadge = parsed?.officerBadge ?? opts.officerBadge ?? null;
       if (parsed?.deviceSerial && opts.deviceSerial && parsed.deviceSerial !== opts.deviceSerial) flags.push(`device_mismatch:name=${parsed.deviceSerial},given=${opts.deviceSerial}`);
       if (parsed?.officerBadge && opts.officerBadge && parsed.officerBadge !== opts.officerBadge) flags.push(`officer_mismatch:name=${parsed.officerBadge},given=${opts.officerBadge}`);
+      // Custody: the device's calibration corrects the time (a reading taken at the dock wins), and
+      // the officer is the badge's owner or, when no badge was given, whoever held the device then.
+      const start = deviceStartTime({ fileNameStart: parsed?.deviceStartedAt, containerCreation: media.creationTime, fileMtime: f.mtimeMs, importedAt: this.d.clock.now() });
+      const custody = deviceSerial && this.d.custody ? await this.d.custody.custodyAt(deviceSerial, start.at, opts.clockOffsetMs) : null;
+      const clockOffsetMs = custody ? custody.clockOffsetMs : (opts.clockOffsetMs ?? 0);
+      let officerId: string | null = null;
+      if (officerBadge !== null) {
+        officerId = (await this.d.officers?.userByBadge(officerBadge))?.id ?? null;
+        if (custody?.holder && custody.holder.badge !== officerBadge) flags.push(`holder_mismatch:name=${officerBadge},holder=${custody.holder.badge ?? custody.holder.userId}`);
+      } else if (custody?.holder) {
+        officerId = custody.holder.userId;
+        officerBadge = custody.holder.badge;
+      }
       const input: ImportedFile = {
         sha256: stored.sha256,
         size: stored.size,
@@ -233,7 +270,8 @@ export class IngestPipeline {
         fileNamePattern: parsed?.pattern ?? null,
         fileNameStart: parsed?.deviceStartedAt,
         fileMtime: f.mtimeMs,
-        clockOffsetMs: opts.clockOffsetMs ?? 0,
+        officerId,
+        clockOffsetMs,
         media,
         notes: flags,
       };

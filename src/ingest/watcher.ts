@@ -98,7 +98,8 @@ export class DockWatcher {
         sourceKind: 'dock',
         deviceSerial: identity.serial ?? this.opts.deviceSerial,
         officerBadge: identity.officerBadge ?? this.opts.officerBadge,
-        clockOffsetMs: clockOffsetMs ?? 0,
+        // A reading taken now wins; without one the device's last calibration applies (the pipeline asks the desk).
+        clockOffsetMs: clockOffsetMs ?? undefined,
         wipe: this.opts.wipeSource ? (files) => this.driver.freeStorage(device, files) : undefined,
       });
       this.opts.onEvent({ kind: 'imported', device, result });
