@@ -7,7 +7,8 @@ import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
 import { buildServer } from '../src/http/server.js';
-import { grantAccess } from './support/grants.js';
+import { actorOf, grantAccess } from './support/grants.js';
+import { DEFAULT_AUTHORITY_SETTINGS, totpCode } from '../src/identity/index.js';
 import { dialects, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 
 /**
@@ -289,5 +290,27 @@ describe.each(dialects())('tus uploads (%s)', (dialect) => {
     expect(denied).toHaveLength(1);
     expect(denied[0]!.details).toMatchObject({ attempted: 'recording.import' });
     expect(await readdir(path.join(t.dataDir, 'uploads'))).toEqual([]);
+  });
+
+  it('when the settings ask for a dynamic password at collection, an upload starts only with a fresh code', async () => {
+    const col2 = await actorOf(t.app, 'col2');
+    const { secret } = await t.app.sessions.beginTotpEnrolment(col2, { ip: null });
+    await t.app.sessions.confirmTotpEnrolment(col2, totpCode(secret, Date.now() - 30_000), { ip: null });
+    await t.app.settings.setAuthority({ ...DEFAULT_AUTHORITY_SETTINGS, stepUpStages: ['import'] }, null, null, 'test');
+    try {
+      const bare = await create('col2', 100, { filename: 'b.mp4' });
+      expect(bare.status).toBe(403);
+      expect(await bare.json()).toMatchObject({ error: 'step_up_required', details: { stage: 'import' } });
+      const code = totpCode(secret, Date.now());
+      const withCode = await tusFetch(`${base}/api/uploads`, 'POST', { ...auth('col2'), 'X-Custodia-OTP': code, 'Upload-Length': '100', 'Upload-Metadata': `filename ${b64('b.mp4')}` });
+      expect(withCode.status).toBe(201);
+      // Appending to the started upload needs no new code; starting another with the same code fails.
+      const again = await tusFetch(`${base}/api/uploads`, 'POST', { ...auth('col2'), 'X-Custodia-OTP': code, 'Upload-Length': '100', 'Upload-Metadata': `filename ${b64('c.mp4')}` });
+      expect(again.status).toBe(403);
+      expect((await tusFetch(onThisServer(withCode.headers.get('location')!), 'HEAD', auth('col2'))).status).toBe(200);
+      expect((await tusFetch(onThisServer(withCode.headers.get('location')!), 'DELETE', auth('col2'))).status).toBe(204);
+    } finally {
+      await t.app.settings.setAuthority(DEFAULT_AUTHORITY_SETTINGS, null, null, 'test');
+    }
   });
 });

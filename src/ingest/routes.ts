@@ -81,6 +81,8 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const actor = req.actor!;
     await app.authz.require(actor, 'recording.import', null, requestMeta(req));
+    // R-STEPUP: when the settings say so, starting an upload (the collection stage) needs a fresh code.
+    if (req.method === 'POST') await app.stepUp.require(actor, 'import', requestMeta(req));
     const id = req.url.slice(UPLOAD_PATH.length + 1).split('?')[0];
     if (id && req.method !== 'OPTIONS') {
       const upload = await store.getUpload(decodeURIComponent(id)).catch(() => undefined);
