@@ -85,6 +85,27 @@ describe('daylight-saving zones (a site outside China)', () => {
   });
 });
 
+describe('cached offsets', () => {
+  /** The offset as Intl names it ("GMT+08:00"), independent of the cache. */
+  const referenceOffset = (at: number, tz: string): number => {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')!.value;
+    const m = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name)!;
+    if (m[1] === undefined) return 0;
+    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3_600_000 + Number(m[3]) * 60_000 + Number(m[4] ?? 0) * 1000);
+  };
+
+  it('agree with Intl at every instant, including next to DST transitions, in any order of lookup', () => {
+    const transitions = [Date.parse('2018-11-04T03:00:00Z'), Date.parse('2018-02-18T02:00:00Z'), Date.parse('2024-03-10T07:00:00Z'), Date.parse('2024-11-03T06:00:00Z'), Date.parse('1988-04-09T18:00:00Z')];
+    const near = fc.tuple(fc.constantFrom(...transitions), fc.integer({ min: -2 * 3_600_000, max: 2 * 3_600_000 })).map(([t, d]) => t + d);
+    const anywhere = fc.integer({ min: Date.UTC(1980, 0, 1), max: Date.UTC(2100, 0, 1) });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(near, anywhere), { minLength: 1, maxLength: 30 }), fc.constantFrom('America/Sao_Paulo', 'America/New_York', 'Asia/Shanghai', 'Pacific/Chatham'), (instants, tz) => {
+        for (const at of instants) expect(utcOffsetMs(at, tz)).toBe(referenceOffset(at, tz));
+      }),
+    );
+  });
+});
+
 describe('period properties', () => {
   const zones = fc.constantFrom('Asia/Shanghai', 'UTC', 'America/Sao_Paulo', 'Europe/London', 'Pacific/Chatham', 'Asia/Kolkata');
   const instant = fc.integer({ min: Date.UTC(1995, 0, 1), max: Date.UTC(2150, 0, 1) });

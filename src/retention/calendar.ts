@@ -31,13 +31,25 @@ export interface LocalDate {
 /** A retention or upload period as the regulations state it. A year is 12 months. */
 export type CalendarPeriod = { readonly months: number } | { readonly days: number };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const HOUR_MS = 3_600_000;
+/** Caches are dropped wholesale past this many entries (a retention run over decades stays well below). */
+const CACHE_LIMIT = 500_000;
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
+interface ZoneCache {
+  readonly format: Intl.DateTimeFormat;
+  /** UTC offset per hour bucket, for hours in which the offset does not change. */
+  readonly hourOffsets: Map<number, number>;
+  /** First instant of a local day, by `year*10000 + month*100 + day`. */
+  readonly dayStarts: Map<number, number>;
+}
+
+const zones = new Map<string, ZoneCache>();
+
+function zone(timeZone: string): ZoneCache {
+  let z = zones.get(timeZone);
+  if (z === undefined) {
     // Throws RangeError for an unknown zone, which is what we want.
-    f = new Intl.DateTimeFormat('en-US', {
+    const format = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -47,48 +59,56 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
-    formatters.set(timeZone, f);
+    z = { format, hourOffsets: new Map(), dayStarts: new Map() };
+    zones.set(timeZone, z);
   }
-  return f;
+  return z;
+}
+
+function remember<K>(map: Map<K, number>, key: K, value: number): number {
+  if (map.size >= CACHE_LIMIT) map.clear();
+  map.set(key, value);
+  return value;
 }
 
 /** Throws unless `timeZone` is an IANA zone this runtime knows. */
 export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
+  zone(timeZone);
 }
 
 function assertInstant(at: number, what: string): void {
   if (!Number.isSafeInteger(at)) throw new RangeError(`${what} must be an integer epoch-ms instant, got ${String(at)}`);
 }
 
-interface LocalParts extends LocalDate {
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
+/** The offset straight from Intl (slow: about 15 µs). */
+function offsetFromIntl(at: number, z: ZoneCache): number {
+  const f = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of z.format.formatToParts(at)) {
+    if (p.type === 'year' || p.type === 'month' || p.type === 'day' || p.type === 'hour' || p.type === 'minute' || p.type === 'second') f[p.type] = Number(p.value);
+  }
+  const wholeSecond = at - (((at % 1000) + 1000) % 1000);
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - wholeSecond;
 }
 
-function localParts(at: number, timeZone: string): LocalParts {
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const p of formatter(timeZone).formatToParts(at)) {
-    if (p.type === 'year' || p.type === 'month' || p.type === 'day' || p.type === 'hour' || p.type === 'minute' || p.type === 'second') {
-      out[p.type] = Number(p.value);
-    }
-  }
-  return out;
+/**
+ * Local wall time minus UTC at an instant, in ms (Asia/Shanghai: +8 h). Cached per hour when the
+ * offset is the same at both ends of the hour; an hour holding a transition is looked up exactly.
+ */
+export function utcOffsetMs(at: number, timeZone: string): number {
+  const z = zone(timeZone);
+  const bucket = Math.floor(at / HOUR_MS);
+  const cached = z.hourOffsets.get(bucket);
+  if (cached !== undefined) return cached;
+  const first = offsetFromIntl(bucket * HOUR_MS, z);
+  if (first === offsetFromIntl(bucket * HOUR_MS + HOUR_MS - 1, z)) return remember(z.hourOffsets, bucket, first);
+  return offsetFromIntl(at, z);
 }
 
 /** The local calendar date of an instant in a time zone. */
 export function localDateOf(at: number, timeZone: string): LocalDate {
   assertInstant(at, 'instant');
-  const { year, month, day } = localParts(at, timeZone);
-  return { year, month, day };
-}
-
-/** Local wall time minus UTC at an instant, in ms (Asia/Shanghai: +8 h). */
-export function utcOffsetMs(at: number, timeZone: string): number {
-  const p = localParts(at, timeZone);
-  const wholeSecond = at - (((at % 1000) + 1000) % 1000);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - wholeSecond;
+  const wall = new Date(at + utcOffsetMs(at, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
 }
 
 function compareDates(a: LocalDate, b: LocalDate): number {
@@ -116,21 +136,24 @@ export function addMonthsClamped(date: LocalDate, months: number): LocalDate {
 
 /**
  * The first instant of a local day: local midnight, or, when midnight falls in a daylight-saving
- * gap, the transition instant after which the day has begun.
+ * gap, the transition after which the day has begun. (A day a zone skipped entirely starts where
+ * the next one does.)
  */
 export function startOfLocalDay(date: LocalDate, timeZone: string): number {
+  const z = zone(timeZone);
+  const key = date.year * 10_000 + date.month * 100 + date.day;
+  const cached = z.dayStarts.get(key);
+  if (cached !== undefined) return cached;
+  return remember(z.dayStarts, key, findStartOfLocalDay(date, timeZone));
+}
+
+function findStartOfLocalDay(date: LocalDate, timeZone: string): number {
   const utcMidnight = Date.UTC(date.year, date.month - 1, date.day);
   // Candidates: local midnight under each offset in force around that day.
-  const offsets = new Set([utcMidnight - DAY_MS, utcMidnight, utcMidnight + DAY_MS].map((t) => utcOffsetMs(t, timeZone)));
-  const exact = [...offsets]
-    .map((o) => utcMidnight - o)
-    .filter((t) => {
-      const p = localParts(t, timeZone);
-      return compareDates(p, date) === 0 && p.hour === 0 && p.minute === 0 && p.second === 0;
-    });
+  const candidates = [...new Set([utcMidnight - DAY_MS, utcMidnight, utcMidnight + DAY_MS].map((t) => utcOffsetMs(t, timeZone)))].map((o) => utcMidnight - o);
+  const exact = candidates.filter((t) => t + utcOffsetMs(t, timeZone) === utcMidnight);
   if (exact.length > 0) return Math.min(...exact);
-  // Midnight does not exist: search the gap for the first instant whose local date is `date`.
-  const candidates = [...offsets].map((o) => utcMidnight - o);
+  // Midnight does not exist: search for the first instant whose local date is `date`.
   let lo = Math.min(...candidates) - DAY_MS / 2;
   let hi = Math.max(...candidates) + DAY_MS / 2;
   if (compareDates(localDateOf(lo, timeZone), date) >= 0 || compareDates(localDateOf(hi, timeZone), date) < 0) {
