@@ -379,3 +379,19 @@ describe('the default profile is derived from the others, and says from which', 
     }
   });
 });
+
+describe('docs/profiles.md', () => {
+  const doc = readFileSync(new URL('../../docs/profiles.md', import.meta.url), 'utf8');
+
+  it('has a table row per shipped profile stating its minimum retention', () => {
+    for (const p of SHIPPED_PROFILES) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${p.id}\` |`));
+      expect(row, `no row for ${p.id}`).toBeDefined();
+      const period = p.retention.minimum.period;
+      const minimumCell = row!.split(' | ')[2]!;
+      if (period === null) expect(minimumCell).toMatch(/not (specified|in the seed)/);
+      else if ('months' in period) expect(minimumCell).toContain(period.months % 12 === 0 ? `**${period.months / 12} year` : `**${period.months} months`);
+      else expect(minimumCell).toContain(`**${period.days} days`);
+    }
+  });
+});
