@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AccessRepo, AccessService } from './access/index.js';
 import { AuditLedger, AuditRepo, loadOrCreateSiteKey } from './audit/index.js';
+import { CasesRepo, CasesService } from './cases/index.js';
 import type { Config } from './config.js';
 import { DevicesRepo, DevicesService } from './devices/index.js';
 import { Authorizer, IdentityRepo, IdentityService, SecretBox, SessionService, SiteSettings, StepUp, UnitTree } from './identity/index.js';
@@ -42,6 +43,8 @@ export interface App {
   recordings: RecordingsService;
   /** Access requests, approvals, grants and the access register. */
   access: AccessService;
+  /** Cases and enforcement activities, their recordings, work records. */
+  cases: CasesService;
   /** The device registry and the issue/return desk. */
   devices: DevicesService;
   ingest: IngestPipeline;
@@ -77,6 +80,7 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
     const recordingsRepo = new RecordingsRepo(db);
     const access = new AccessService(db, new AccessRepo(db), recordingsRepo, ledger, authz, stepUp, settings, clock);
     const recordings = new RecordingsService(db, recordingsRepo, ledger, jobs, blobs, authz, access, clock, config.uploadDeadlineHours);
+    const cases = new CasesService(db, new CasesRepo(db), recordingsRepo, ledger, authz, identity, clock);
     jobs.register(derivativeJobs({ db, repo: recordingsRepo, ledger, blobs, media, clock, root: path.join(config.dataDir, 'derivatives') }));
     const patterns = compilePatterns(config.fileNamePatterns);
     const devices = new DevicesService(db, new DevicesRepo(db), ledger, clock, authz, stepUp, identity, units);
@@ -100,6 +104,7 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
       recordingsRepo,
       recordings,
       access,
+      cases,
       devices,
       ingest,
       siteKeyCreated: created,

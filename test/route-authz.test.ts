@@ -154,6 +154,7 @@ describe('every /api route asks the authorization rule', () => {
         },
       },
       { key: 'GET /api/access-register', run: () => call('sup', 'GET', '/api/access-register') },
+      { key: 'GET /api/access-requests/:id/form.pdf', run: () => call('sup', 'GET', `/api/access-requests/${requestId}/form.pdf`) },
       { key: 'GET /api/audit/head', run: () => call('off', 'GET', '/api/audit/head') },
       { key: 'GET /api/audit/proof/:seq', run: () => call('off', 'GET', '/api/audit/proof/1') },
       { key: 'GET /api/audit/consistency', run: () => call('off', 'GET', '/api/audit/consistency?from=1&to=2') },
@@ -167,6 +168,54 @@ describe('every /api route asks the authorization rule', () => {
         },
       },
       { key: 'HEAD /api/uploads/*', run: () => fetch(`${http.base}${uploadPath}`, { method: 'HEAD', headers: { authorization: `Bearer ${token.col}`, 'Tus-Resumable': '1.0.0' } }) },
+      // Devices: register, issue, return with a calibration, faults and repair, lists.
+      {
+        key: 'POST /api/devices',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/devices`, { method: 'POST', headers: { authorization: `Bearer ${token.cust}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: 'BJ-0001', serial: 'A123456', kind: 'body_worn', unitId: ids.north }) });
+          ids.device = ((await res.clone().json()) as { id: string }).id;
+          return res;
+        },
+      },
+      { key: 'GET /api/devices', run: () => call('cust', 'GET', '/api/devices') },
+      { key: 'GET /api/devices/:id', run: () => call('off', 'GET', `/api/devices/${ids.device}`) },
+      { key: 'PATCH /api/devices/:id', run: () => call('cust', 'PATCH', `/api/devices/${ids.device}`, { model: 'DSJ-X1' }) },
+      { key: 'POST /api/devices/:id/issue', run: () => call('cust', 'POST', `/api/devices/${ids.device}/issue`, { officerId: ids.off, dueAt: Date.now() + 8 * 3600_000 }) },
+      { key: 'GET /api/devices/overdue', run: () => call('cust', 'GET', '/api/devices/overdue') },
+      { key: 'POST /api/devices/:id/return', run: () => call('cust', 'POST', `/api/devices/${ids.device}/return`, { batteryPercent: 40, clock: { clockOffsetMs: 420_000 } }) },
+      { key: 'POST /api/devices/:id/checks', run: () => call('cust', 'POST', `/api/devices/${ids.device}/checks`, { kind: 'inspection', passed: true }) },
+      { key: 'POST /api/devices/:id/faults', run: () => call('off', 'POST', `/api/devices/${ids.device}/faults`, { cause: 'battery' }) },
+      { key: 'GET /api/devices/maintenance-due', run: () => call('cust', 'GET', '/api/devices/maintenance-due') },
+      { key: 'POST /api/devices/:id/repair', run: () => call('cust', 'POST', `/api/devices/${ids.device}/repair`, { repairer: 'vendor' }) },
+      { key: 'POST /api/devices/:id/repair/done', run: () => call('cust', 'POST', `/api/devices/${ids.device}/repair/done`, { outcome: 'repaired' }) },
+      { key: 'POST /api/devices/:id/move', run: () => call('cust', 'POST', `/api/devices/${ids.device}/move`, { unitId: ids.root }) },
+      { key: 'GET /api/devices/:id/history', run: () => call('cust', 'GET', `/api/devices/${ids.device}/history`) },
+      { key: 'GET /api/devices/allocation', run: () => call('cust', 'GET', '/api/devices/allocation') },
+      { key: 'POST /api/devices/:id/retire', run: () => call('cust', 'POST', `/api/devices/${ids.device}/retire`, { reason: 'worn out' }) },
+      // Cases and work records.
+      {
+        key: 'POST /api/cases',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/cases`, { method: 'POST', headers: { authorization: `Bearer ${token.sup}`, 'content-type': 'application/json' }, body: JSON.stringify({ number: 'C-1', title: 'Case one', unitId: ids.north }) });
+          ids.case = ((await res.clone().json()) as { id: string }).id;
+          return res;
+        },
+      },
+      { key: 'GET /api/cases', run: () => call('off', 'GET', '/api/cases') },
+      { key: 'GET /api/cases/:id', run: () => call('off', 'GET', `/api/cases/${ids.case}`) },
+      { key: 'PATCH /api/cases/:id', run: () => call('sup', 'PATCH', `/api/cases/${ids.case}`, { title: 'Case one (renamed)' }) },
+      { key: 'POST /api/cases/:id/recordings', run: () => call('sup', 'POST', `/api/cases/${ids.case}/recordings`, { recordingIds: [ids.rec1, ids.rec2] }) },
+      { key: 'DELETE /api/cases/:id/recordings/:recordingId', run: () => call('sup', 'DELETE', `/api/cases/${ids.case}/recordings/${ids.rec2}`, { reason: 'wrong case' }) },
+      {
+        key: 'POST /api/work-records',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/work-records`, { method: 'POST', headers: { authorization: `Bearer ${token.off}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'interrupted', reason: 'battery_exhausted', statedOnRestart: true, occurredAt: Date.now() }) });
+          ids.workRecord = ((await res.clone().json()) as { id: string }).id;
+          return res;
+        },
+      },
+      { key: 'GET /api/work-records', run: () => call('off', 'GET', '/api/work-records') },
+      { key: 'POST /api/work-records/:id/decision', run: () => call('appr', 'POST', `/api/work-records/${ids.workRecord}/decision`, { approve: true }) },
       // Own-account routes (auth: self) act on the caller only; they are listed so the sweep knows them.
       { key: 'POST /api/auth/totp/enrol', run: () => call('sup', 'POST', '/api/auth/totp/enrol') },
     ];

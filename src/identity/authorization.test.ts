@@ -22,12 +22,12 @@ const GRANTS: GrantState[] = ['none', 'pending', 'approved', 'expired', 'revoked
 
 /** What each role may be granted or do, written independently of the implementation's table. */
 const CAN: Record<RoleId, string> = {
-  officer: 'search read view request device.read fault unit.read verify',
+  officer: 'search read view request device.read fault unit.read verify case.read case case.link wr.file',
   custodian: 'device.register issue return inspect fault repair device.read unit.read user.read verify',
   collector: 'search read import view request device.read fault unit.read user.read verify',
-  dispatcher: 'search read update import sensitive view download export delete request list device.read unit.read user.read audit verify',
-  approver: 'search read sensitive view download export request approve revoke list device.read unit.read user.read audit verify',
-  supervisor: 'search read view download export request list device.read unit.read user.read audit verify',
+  dispatcher: 'search read update import sensitive view download export delete request list device.read unit.read user.read audit verify case.read case case.link wr.file',
+  approver: 'search read sensitive view download export request approve revoke list device.read unit.read user.read audit verify case.read case case.link wr.approve',
+  supervisor: 'search read view download export request list device.read unit.read user.read audit verify case.read case case.link wr.file',
   admin: 'unit.read unit user.read user settings audit verify',
 };
 const WORD: Record<AuthzAction, string> = {
@@ -58,6 +58,11 @@ const WORD: Record<AuthzAction, string> = {
   'settings.manage': 'settings',
   'audit.read': 'audit',
   'audit.verify': 'verify',
+  'case.read': 'case.read',
+  'case.manage': 'case',
+  'case.link': 'case.link',
+  'work_record.file': 'wr.file',
+  'work_record.approve': 'wr.approve',
 };
 const roleCan = (r: RoleId, a: AuthzAction) => CAN[r].split(' ').includes(WORD[a]);
 

@@ -35,6 +35,11 @@ export const ACTIONS = [
   'settings.manage',
   'audit.read',
   'audit.verify',
+  'case.read',
+  'case.manage',
+  'case.link',
+  'work_record.file',
+  'work_record.approve',
 ] as const;
 export type AuthzAction = (typeof ACTIONS)[number];
 
@@ -51,18 +56,26 @@ export type Sensitivity = 0 | 1 | 2 | 3;
 /** Which roles may attempt which action at all, before scope, sensitivity and grants. */
 export const ROLE_ACTIONS: Readonly<Record<RoleId, readonly AuthzAction[]>> = {
   // Officers take out and use recorders; they may be granted a viewing, never a copy (R-NOKEEP).
-  officer: ['recording.search', 'recording.read', 'recording.view', 'access.request', 'device.read', 'device.report_fault', 'unit.read', 'audit.verify'],
+  officer: [
+    'recording.search', 'recording.read', 'recording.view', 'access.request', 'device.read', 'device.report_fault', 'unit.read', 'audit.verify',
+    'case.read', 'case.manage', 'case.link', 'work_record.file',
+  ],
   custodian: ['device.register', 'device.issue', 'device.return', 'device.inspect', 'device.report_fault', 'device.repair', 'device.read', 'unit.read', 'user.read', 'audit.verify'],
   collector: ['recording.search', 'recording.read', 'recording.import', 'recording.view', 'access.request', 'device.read', 'device.report_fault', 'unit.read', 'user.read', 'audit.verify'],
   dispatcher: [
     'recording.search', 'recording.read', 'recording.update', 'recording.import', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'recording.delete',
     'access.request', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify',
+    'case.read', 'case.manage', 'case.link', 'work_record.file',
   ],
   approver: [
     'recording.search', 'recording.read', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export',
     'access.request', 'access.approve', 'access.revoke', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify',
+    'case.read', 'case.manage', 'case.link', 'work_record.approve',
   ],
-  supervisor: ['recording.search', 'recording.read', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify'],
+  supervisor: [
+    'recording.search', 'recording.read', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'access.list', 'device.read', 'unit.read', 'user.read',
+    'audit.read', 'audit.verify', 'case.read', 'case.manage', 'case.link', 'work_record.file',
+  ],
   // The administrator manages people and settings and never touches content, grant or not.
   admin: ['unit.read', 'unit.manage', 'user.read', 'user.manage', 'settings.manage', 'audit.read', 'audit.verify'],
 };

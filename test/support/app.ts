@@ -88,9 +88,12 @@ const media = resolveMediaBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprob
 export const FFMPEG = media.ffmpeg;
 
 /** Makes a real, small video with ffmpeg (H.264/AAC MP4 by default). */
-export async function makeVideo(file: string, opts: { seconds?: number; codec?: 'h264' | 'mpeg4'; size?: string; location?: string; creationTime?: string } = {}): Promise<void> {
-  const args = ['-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${opts.size ?? '160x120'}:rate=15`, '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', String(opts.seconds ?? 2)];
-  args.push('-c:v', opts.codec === 'mpeg4' ? 'mpeg4' : 'libx264', '-c:a', 'aac', '-shortest');
+export async function makeVideo(file: string, opts: { seconds?: number; codec?: 'h264' | 'mpeg4'; size?: string; location?: string; creationTime?: string; fps?: number; audio?: boolean } = {}): Promise<void> {
+  const audio = opts.audio ?? true;
+  const args = ['-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${opts.size ?? '160x120'}:rate=${opts.fps ?? 15}`];
+  if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440');
+  args.push('-t', String(opts.seconds ?? 2), '-c:v', opts.codec === 'mpeg4' ? 'mpeg4' : 'libx264');
+  if (audio) args.push('-c:a', 'aac', '-shortest');
   if (opts.location) args.push('-metadata', `location=${opts.location}`);
   if (opts.creationTime) args.push('-metadata', `creation_time=${opts.creationTime}`);
   args.push(file);

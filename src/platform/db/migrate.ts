@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-evidence-core.js';
 import * as m002 from './migrations/002-authority.js';
 import * as m003 from './migrations/003-access.js';
 import * as m004 from './migrations/004-devices.js';
+import * as m005 from './migrations/005-cases.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '002-authority': m002,
   '003-access': m003,
   '004-devices': m004,
+  '005-cases': m005,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

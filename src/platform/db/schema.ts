@@ -368,6 +368,63 @@ export interface DeviceEventTable {
   ledger_seq: number;
 }
 
+/** A case (案件) or enforcement activity (执法活动), R-CASE. */
+export interface CaseTable {
+  id: string;
+  /** The agency's case or activity number; unique. */
+  number: string;
+  kind: 'case' | 'activity';
+  title: string;
+  case_type: string | null;
+  unit_id: string;
+  /** 被监督单位名称: the supervised party. */
+  supervised_party: string | null;
+  /** JSON array of user ids of the officers who handled it. */
+  officer_ids: string;
+  /** The interval the written documents record (文书记载起止时间). */
+  documents_started_at: number | null;
+  documents_ended_at: number | null;
+  status: 'open' | 'closed';
+  closed_at: number | null;
+  file_retention_until: number | null;
+  file_retention_permanent: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CaseRecordingTable {
+  case_id: string;
+  recording_id: string;
+  linked_by: string | null;
+  linked_at: number;
+  note: string | null;
+}
+
+/** R-INTERRUPT: a recording interrupted, or not made at all, explained and decided by the head. */
+export interface WorkRecordTable {
+  id: string;
+  kind: 'interrupted' | 'not_recorded';
+  case_id: string | null;
+  recording_id: string | null;
+  officer_id: string;
+  unit_id: string;
+  occurred_at: number;
+  activity: string | null;
+  reason_code: string;
+  reason_text: string | null;
+  /** Interrupted: whether the reason was stated aloud when recording resumed. */
+  stated_on_restart: number | null;
+  /** Not recorded: the legal basis of the exemption. */
+  legal_basis: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  filed_by: string;
+  filed_at: number;
+}
+
 export interface DB {
   units: UnitTable;
   users: UserTable;
@@ -387,6 +444,9 @@ export interface DB {
   access_requests: AccessRequestTable;
   access_request_items: AccessRequestItemTable;
   access_uses: AccessUseTable;
+  cases: CaseTable;
+  case_recordings: CaseRecordingTable;
+  work_records: WorkRecordTable;
   devices: DeviceTable;
   device_loans: DeviceLoanTable;
   device_checks: DeviceCheckTable;
