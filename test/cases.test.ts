@@ -68,7 +68,7 @@ describe.each(dialects())('cases and work records (%s)', (dialect) => {
       // A real video as long as the plan says (one frame a second keeps it quick to make), stamped with its start.
       await makeVideo(file, { seconds: p.seconds, size: '32x24', fps: 1, audio: false, creationTime: new Date(p.start).toISOString() });
       await utimes(file, new Date(p.start), new Date(p.start));
-      const r = await t.app.ingest.importSource(dir, { sourceKind: 'folder', unitId: unit.north!, station: 't', deviceSerial: p.device, officerBadge: p.badge, actor: null, meta: { ip: null } });
+      const r = await t.app.ingest.importSource(dir, { sourceKind: 'folder', unitId: unit.north, station: 't', deviceSerial: p.device, officerBadge: p.badge, actor: null, meta: { ip: null } });
       rec[p.name] = r.files[0]!.recordingId!;
     }
     http = await listen(t);
