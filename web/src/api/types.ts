@@ -1,0 +1,115 @@
+/**
+ * The API's shapes as the browser sees them (see /api/openapi.json; the server's zod schemas in
+ * src/<capability>/routes.ts are the source). Times are UTC epoch milliseconds.
+ */
+
+export const ROLE_IDS = ['officer', 'custodian', 'collector', 'dispatcher', 'approver', 'supervisor', 'admin'] as const;
+export type RoleId = (typeof ROLE_IDS)[number];
+
+export interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  unitId: string;
+  badge: string | null;
+  /** Someone else chose the password (a new account, a reset): nothing works until the user picks their own. */
+  mustChangePassword?: boolean;
+  totpEnrolled?: boolean;
+}
+
+export interface RecordingView {
+  id: string;
+  sha256: string;
+  size: number;
+  originalName: string;
+  sourceKind: string;
+  unitId: string;
+  deviceSerial: string | null;
+  officerBadge: string | null;
+  collectedBy: string | null;
+  collectedAt: number;
+  station: string;
+  batchId: string | null;
+  fileNamePattern: string | null;
+  timeSource: string;
+  deviceStartedAt: number | null;
+  deviceEndedAt: number | null;
+  clockOffsetMs: number;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  importDelayMs: number | null;
+  lateImport: boolean;
+  container: string | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  playable: boolean;
+  damaged: boolean;
+  damageReason: string | null;
+  title: string | null;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Derivative {
+  kind: string;
+  size: number;
+  sha256: string;
+  createdAt: number;
+}
+
+export interface RecordingDetail extends RecordingView {
+  sourcePath: string;
+  media: unknown;
+  derivatives: Derivative[];
+}
+
+export interface RecordingPage {
+  items: RecordingView[];
+  nextCursor: string | null;
+}
+
+export interface SignedTreeHead {
+  size: number;
+  root: string;
+  timestamp: number;
+  signature: string;
+  publicKey: string;
+  keyId: string;
+}
+
+export interface InclusionProof {
+  seq: number;
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  path: string[];
+  root: string;
+}
+
+export interface LedgerEntry {
+  seq: number;
+  at: number;
+  action: string;
+  actorId: string | null;
+  subjectType: string | null;
+  subjectId: string | null;
+  /** The exact leaf bytes, base64. */
+  leaf: string;
+  entry: unknown;
+}
+
+export type AccessAction = 'view' | 'download' | 'export' | 'delete';
+
+export interface AccessRequestInput {
+  recordingIds: string[];
+  action: AccessAction;
+  reason: string;
+  reasonText?: string;
+}

@@ -1,0 +1,51 @@
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ApiError } from './api/http';
+import { PAGES } from './pages';
+import { RequireSession } from './session/require-session';
+import { ME_KEY } from './session/session';
+import { SignInPage } from './session/sign-in-page';
+import { HomeRedirect } from './shell/home-redirect';
+import { NotFoundPage } from './shell/not-found-page';
+
+export function createQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({
+      // A 401 on any query means the session ended (expired, logged out elsewhere): ask again who is signed in.
+      onError: (error, query) => {
+        if (error instanceof ApiError && error.status === 401 && query.queryKey[0] !== ME_KEY[0]) void client.invalidateQueries({ queryKey: ME_KEY });
+      },
+    }),
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        // Refusals and missing things don't get better by asking again.
+        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      },
+    },
+  });
+  return client;
+}
+
+export function createRouter() {
+  return createBrowserRouter([
+    { path: '/sign-in', element: <SignInPage /> },
+    {
+      element: <RequireSession />,
+      children: [
+        { index: true, element: <HomeRedirect /> },
+        ...PAGES.map((p) => ({ id: p.path, path: p.path, element: <p.component /> })),
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ]);
+}
+
+export function App({ client, router }: { client: QueryClient; router: ReturnType<typeof createRouter> }) {
+  return (
+    <QueryClientProvider client={client}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}
