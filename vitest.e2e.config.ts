@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Browser tests (`npm run test:e2e`): real Chromium (Debian's /usr/bin/chromium via playwright-core)
+ * against a real server on 127.0.0.1 with a real SQLite file. One file at a time: each starts its
+ * own server and browser.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    fileParallelism: false,
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    sequence: { concurrent: false },
+  },
+});
