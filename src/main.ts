@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { auditCommand } from './cli/audit.js';
 import { tokenCommand, unitAddCommand, userAddCommand } from './cli/admin.js';
 import { openForCli, type GlobalFlags } from './cli/context.js';
+import { deviceCommand } from './cli/devices.js';
 import { ingestCommand } from './cli/ingest.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/output.js';
 import { serveCommand } from './cli/serve.js';
@@ -23,6 +24,14 @@ Usage: custodia <command> [options]
   user add --username U --password-stdin --role ROLE[,ROLE] [--unit CODE] [--badge B]
   unit add --code C --name N [--parent CODE]
   token create|list|revoke --username U [--name N] [--id ID]
+  device add --code C [--kind K] [--serial S] [--model M] [--asset A] [--unit CODE]
+         [--keeper USERNAME] [--maintenance-days N] --as USERNAME
+  device list [--unit CODE] [--status S] [--overdue | --maintenance-due] --as USERNAME
+  device issue <code> (--officer BADGE | --to USERNAME) (--due TIME | --hours N)
+         [--battery N] [--device-time TIME] [--notes T] --as USERNAME
+  device return <code> [--device-time TIME | --offset-ms=N] [--battery N] [--storage S]
+         [--damage T] [--unusable CAUSE] [--notes T] --as USERNAME
+  device history <code> --as USERNAME   the device desk (领用/归还/校时), acting as --as
   jobs run                              run queued derivative jobs now, then exit
 
 Global options:
@@ -63,6 +72,26 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         name: { type: 'string' },
         parent: { type: 'string' },
         id: { type: 'string' },
+        as: { type: 'string' },
+        kind: { type: 'string' },
+        serial: { type: 'string' },
+        model: { type: 'string' },
+        asset: { type: 'string' },
+        keeper: { type: 'string' },
+        'maintenance-days': { type: 'string' },
+        status: { type: 'string' },
+        overdue: { type: 'boolean', default: false },
+        'maintenance-due': { type: 'boolean', default: false },
+        to: { type: 'string' },
+        due: { type: 'string' },
+        hours: { type: 'string' },
+        battery: { type: 'string' },
+        storage: { type: 'string' },
+        damage: { type: 'string' },
+        unusable: { type: 'string' },
+        'device-time': { type: 'string' },
+        'offset-ms': { type: 'string' },
+        notes: { type: 'string' },
       },
     });
   } catch (e) {
@@ -76,7 +105,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return v.help ? EXIT_OK : EXIT_USAGE;
   }
   const flags: GlobalFlags = { data: v.data, json: v.json };
-  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs'];
+  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs', 'device'];
   if (!known.includes(command)) {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
     return EXIT_USAGE;
@@ -126,6 +155,33 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await unitAddCommand(app, { ...flags, code: v.code, name: v.name, parent: v.parent });
       case 'token':
         return await tokenCommand(app, rest[0], { ...flags, username: v.username, name: v.name, id: v.id });
+      case 'device':
+        return await deviceCommand(app, rest[0], rest.slice(1), {
+          ...flags,
+          as: v.as,
+          code: v.code,
+          kind: v.kind,
+          serial: v.serial,
+          model: v.model,
+          asset: v.asset,
+          unit: v.unit,
+          keeper: v.keeper,
+          maintenanceDays: v['maintenance-days'],
+          status: v.status,
+          overdue: v.overdue,
+          maintenanceDue: v['maintenance-due'],
+          officer: v.officer,
+          to: v.to,
+          due: v.due,
+          hours: v.hours,
+          battery: v.battery,
+          storage: v.storage,
+          damage: v.damage,
+          unusable: v.unusable,
+          deviceTime: v['device-time'],
+          offsetMs: v['offset-ms'],
+          notes: v.notes,
+        });
       case 'jobs': {
         if (rest[0] !== 'run') throw new UsageError('jobs needs: run');
         const n = await app.jobs.runUntilIdle();

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
 import type { DeviceView } from '../src/devices/index.js';
+import { openApp } from '../src/app.js';
 import { DEFAULT_AUTHORITY_SETTINGS, totpCode, type RoleId } from '../src/identity/index.js';
+import { createLogger } from '../src/platform/log.js';
 import { dialects, fixedClock, openTestApp, postgresSkipNote, type TestApp } from './support/app.js';
 import { actorOf } from './support/grants.js';
 import { listen, type Listening } from './support/http.js';
@@ -174,6 +176,36 @@ describe.each(dialects())('device desk over HTTP (%s)', (dialect) => {
     const open = await t.app.db.kysely.selectFrom('device_loans').selectAll().where('device_id', '=', d.id).where('returned_at', 'is', null).execute();
     expect(open).toHaveLength(1);
     expect((await leaves()).filter((l) => l.action === 'device.issue' && l.subject?.id === d.id)).toHaveLength(1);
+  });
+
+  it.skipIf(dialect !== 'postgres')('two servers on one PostgreSQL database issuing the same devices at once: exactly one 201 per device', async () => {
+    // A second process of a scaled site: its own pool, its own transactions, the same database.
+    const other = await openApp(t.config, createLogger('silent'), { PATH: process.env.PATH }, clock);
+    const otherHttp = await listen({ ...t, app: other });
+    try {
+      const devices = await Promise.all(['R-1', 'R-2', 'R-3', 'R-4', 'R-5'].map((c) => register(c)));
+      const attempts = devices.flatMap((d) =>
+        [http.base, otherHttp.base, http.base, otherHttp.base].map(async (base, i) => {
+          const res = await fetch(`${base}/api/devices/${d.id}/issue`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token.cust}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ officerId: userId[i % 2 === 0 ? 'off1' : 'off2'], dueAt: clock.now() + HOUR }),
+          });
+          return { device: d.id, status: res.status, body: (await res.json()) as Record<string, unknown> };
+        }),
+      );
+      const results = await Promise.all(attempts);
+      for (const d of devices) {
+        const mine = results.filter((r) => r.device === d.id);
+        expect(mine.filter((r) => r.status === 201), JSON.stringify(mine)).toHaveLength(1);
+        for (const r of mine.filter((x) => x.status !== 201)) expect(r).toMatchObject({ status: 409, body: { error: 'device_already_issued' } });
+        const open = await t.app.db.kysely.selectFrom('device_loans').select('id').where('device_id', '=', d.id).where('returned_at', 'is', null).execute();
+        expect(open).toHaveLength(1);
+      }
+    } finally {
+      await otherHttp.server.close();
+      await other.close();
+    }
   });
 
   it('the database itself refuses a second open loan (unique partial index)', async () => {
