@@ -25,8 +25,11 @@ describe('recordings: search, calendar, paging, detail and the player behind app
       ...Array.from({ length: 25 }, (_, i) => ({ device: 'A1000002', badge: '100235', at: new Date(START + 50 * HOUR + i * 2 * HOUR) })),
       { device: 'A1000003', badge: '100236', at: new Date(START + 5 * 24 * HOUR), damaged: true },
     ];
+    const dongfeng = await site.t.app.identity.addUnit({ code: 'dongfeng', name: '东风派出所' }, null);
     [recs, browser] = await Promise.all([seedRecordings(site, files), launchBrowser()]);
-    expect(recs).toHaveLength(56);
+    // Two more, of a police station below the bureau, on 1 March.
+    recs.push(...(await seedRecordings(site, [0, 1].map((i) => ({ device: 'B5000001', badge: '100301', at: new Date(Date.UTC(2025, 2, 1, 1 + i)) })), { unitId: dongfeng.id })));
+    expect(recs).toHaveLength(58);
   });
   afterAll(async () => {
     await browser?.close();
@@ -45,14 +48,20 @@ describe('recordings: search, calendar, paging, detail and the player behind app
     // Newest first: the damaged recording of the 15th leads.
     expect(await rows().first().textContent()).toContain('已损坏');
     await page.getByRole('button', { name: '加载更多' }).click();
-    await expect.poll(() => rows().count()).toBe(56);
-    expect(await count()).toBe('已显示 56 条');
+    await expect.poll(() => rows().count()).toBe(58);
+    expect(await count()).toBe('已显示 58 条');
     expect(await page.getByRole('button', { name: '加载更多' }).count()).toBe(0);
 
     await page.getByLabel('执法记录仪编号').fill('A1000002');
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(count).toBe('已显示 25 条');
     expect(new URL(page.url()).searchParams.get('device')).toBe('A1000002');
+
+    await page.getByRole('button', { name: '清空条件' }).click();
+    await page.getByLabel('单位（含下级）').selectOption({ label: '\u3000东风派出所' });
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(count).toBe('已显示 2 条');
+    expect(await rows().first().textContent()).toContain('B5000001');
 
     await page.getByRole('button', { name: '清空条件' }).click();
     await page.getByLabel('文件状况').selectOption('true');
@@ -113,7 +122,7 @@ describe('recordings: search, calendar, paging, detail and the player behind app
 
     const facts = page.locator('.facts-grid');
     const text = (await facts.textContent()) ?? '';
-    for (const s of [target.sha256, target.id, 'A1000002', '100235', 'e2e-dock', '记录仪接入采集', '记录仪文件名', 'h264', 'aac', '640 × 360']) expect(text, s).toContain(s);
+    for (const s of [target.sha256, target.id, 'A1000002', '100235', 'e2e-dock', '记录仪接入采集', '记录仪文件名', 'h264', 'aac', '640 × 360', '城东分局 (root)']) expect(text, s).toContain(s);
     const timeRows = page.locator('.time-table tbody tr');
     expect(await timeRows.first().textContent()).toContain('2025/03/13 10:00:00');
     expect(await page.locator('.time-table thead').textContent()).toContain('记录仪时间');
@@ -125,7 +134,8 @@ describe('recordings: search, calendar, paging, detail and the player behind app
     expect(await player.textContent()).toContain('查看内容须先申请调阅并经审批');
     expect(await page.locator('video').count()).toBe(0);
     await page.getByLabel('调阅事由').selectOption('quality_assessment');
-    await screenshotBothLocales(page, 'recording-detail');
+    expect(await page.locator('#access-history').locator('..').textContent()).toContain('尚无人调阅');
+    await screenshotBothLocales(page, 'recording-request');
 
     await page.getByLabel('补充说明（选填）').fill('2025年一季度执法质量考评抽查');
     await page.getByRole('button', { name: '提交申请' }).click();
@@ -163,5 +173,28 @@ describe('recordings: search, calendar, paging, detail and the player behind app
     expect(after - before).toBeLessThan(0.1);
     await page.getByLabel('倍速').selectOption('2');
     expect(await video.evaluate((v: HTMLVideoElement) => v.playbackRate)).toBe(2);
+  });
+
+  it('the access register on the page lists each use with its reason, linked to a ledger entry the audit page verifies', async () => {
+    const { page } = browser;
+    await page.reload();
+    const history = page.locator('#access-history').locator('..');
+    await expect.poll(() => history.locator('tbody tr').count()).toBeGreaterThan(0);
+    const first = history.locator('tbody tr').first();
+    expect(await first.textContent()).toContain('赵磊');
+    expect(await first.textContent()).toContain('执法质量考评');
+    expect(await first.textContent()).toContain('2025年一季度执法质量考评抽查');
+    await expect.poll(() => page.locator('section.player').getAttribute('data-state')).toBe('ready');
+    await screenshotBothLocales(page, 'recording-detail');
+
+    const link = first.getByRole('link');
+    const seq = Number((await link.textContent())!.replace(/^#(\d+).*$/s, '$1'));
+    await link.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/audit');
+    const result = page.locator('.proof-result');
+    await expect.poll(() => result.getAttribute('data-verdict')).toBe('verified');
+    expect(await result.textContent()).toContain(`第 ${seq} 条记录已包含在`);
+    // The entry itself (a supervisor may read the ledger): its action, as the ledger holds it.
+    expect(await result.locator('.fact', { hasText: '操作' }).locator('dd').textContent()).toMatch(/^[a-z_]+\.[a-z_]+$/);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -145,10 +146,12 @@ export async function seedRecordings(site: Site, files: ReadonlyArray<{ device: 
         continue;
       }
       await copyFile(master, name);
-      const free = Buffer.alloc(16);
-      free.writeUInt32BE(16, 0);
+      // ffmpeg's output is deterministic: a random salt keeps files of separate calls distinct too.
+      const free = Buffer.alloc(24);
+      free.writeUInt32BE(24, 0);
       free.write('free', 4, 'ascii');
       free.writeUInt32BE(i, 8);
+      randomBytes(12).copy(free, 12);
       await appendFile(name, free);
     }
     const unitId = opts.unitId ?? (await site.t.app.identity.resolveUnit(undefined)).id;

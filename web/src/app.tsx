@@ -11,9 +11,10 @@ import { NotFoundPage } from './shell/not-found-page';
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
-      // A 401 on any query means the session ended (expired, logged out elsewhere): ask again who is signed in.
       onError: (error, query) => {
-        if (error instanceof ApiError && error.status === 401 && query.queryKey[0] !== ME_KEY[0]) void client.invalidateQueries({ queryKey: ME_KEY });
+        if (query.queryKey[0] === ME_KEY[0] || !(error instanceof ApiError)) return;
+        // The session ended (expired, logged out elsewhere), or its password must change first: ask again who is signed in.
+        if (error.status === 401 || error.code === 'password_change_required') void client.invalidateQueries({ queryKey: ME_KEY });
       },
     }),
     defaultOptions: {

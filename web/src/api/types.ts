@@ -18,6 +18,16 @@ export interface Me {
   totpEnrolled?: boolean;
 }
 
+export interface Unit {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  /** 0 for the site's top unit (county bureau), 1 station, 2 team… */
+  depth: number;
+  createdAt: number;
+}
+
 export interface RecordingView {
   id: string;
   sha256: string;
@@ -103,6 +113,23 @@ export interface LedgerEntry {
   /** The exact leaf bytes, base64. */
   leaf: string;
   entry: unknown;
+}
+
+/** One use of a recording's content, from the access register (查阅登记). */
+export interface AccessUse {
+  id: string;
+  at: number;
+  action: string;
+  served: string;
+  sha256: string;
+  range: string | null;
+  ip: string | null;
+  ledgerSeq: number;
+  recording: { id: string; originalName: string; unitId: string };
+  user: { id: string; username: string; displayName: string };
+  requestId: string | null;
+  reason: string | null;
+  reasonText: string | null;
 }
 
 export type AccessAction = 'view' | 'download' | 'export' | 'delete';

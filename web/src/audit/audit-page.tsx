@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { api } from '../api/http';
 import type { SignedTreeHead } from '../api/types';
 import { ErrorNotice } from '../ui/error-notice';
@@ -33,7 +34,8 @@ export default function AuditPage() {
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
-  const [seq, setSeq] = useState('');
+  const [params] = useSearchParams();
+  const [seq, setSeq] = useState(params.get('seq') ?? '');
 
   const head = useQuery({
     queryKey: ['audit', 'head'],
@@ -54,6 +56,15 @@ export default function AuditPage() {
     const n = Number(seq);
     if (head.data && Number.isInteger(n) && n >= 1) check.mutate({ n, h: head.data.head });
   };
+
+  // Arriving with ?seq=N (a link from a recording's access register): verify that entry at once.
+  const asked = useRef(false);
+  useEffect(() => {
+    const n = Number(params.get('seq'));
+    if (asked.current || !head.data || !Number.isInteger(n) || n < 1) return;
+    asked.current = true;
+    check.mutate({ n, h: head.data.head });
+  }, [head.data, params, check]);
 
   const v = head.data;
   const headTrusted = v ? v.signature === true && v.keyIdMatches : false;

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useUnits } from '../units/use-units';
 import { droppedFiles } from './dropped-files';
 import { uploadQueue, type UploadMeta } from './upload-queue';
 import { UploadTable } from './upload-table';
@@ -11,6 +12,8 @@ export default function CollectionDeskPage() {
   const items = useSyncExternalStore(uploadQueue.subscribe, uploadQueue.getSnapshot);
   const [meta, setMeta] = useState<Required<UploadMeta>>({ device: '', officer: '', unit: '' });
   const [dragging, setDragging] = useState(false);
+  const units = useUnits();
+  const top = Math.min(...(units.data ?? []).map((u) => u.depth));
 
   // Leaving the page mid-upload would stop it; the browser asks first.
   useEffect(() => {
@@ -53,10 +56,20 @@ export default function CollectionDeskPage() {
           <label htmlFor={`${id}officer`}>{t('collection.meta.officer')}</label>
           <input id={`${id}officer`} value={meta.officer} maxLength={64} onChange={(e) => setMeta({ ...meta, officer: e.target.value })} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}unit`}>{t('collection.meta.unit')}</label>
-          <input id={`${id}unit`} value={meta.unit} maxLength={64} onChange={(e) => setMeta({ ...meta, unit: e.target.value })} />
-        </div>
+        {units.data && units.data.length > 1 ? (
+          <div className="field">
+            <label htmlFor={`${id}unit`}>{t('collection.meta.unit')}</label>
+            <select id={`${id}unit`} value={meta.unit} onChange={(e) => setMeta({ ...meta, unit: e.target.value })}>
+              <option value="">{t('collection.meta.ownUnit')}</option>
+              {units.data.map((u) => (
+                <option key={u.id} value={u.code}>
+                  {'\u3000'.repeat(u.depth - top)}
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <p className="hint">{t('collection.meta.hint')}</p>
       </fieldset>
 

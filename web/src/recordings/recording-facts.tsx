@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { RecordingDetail } from '../api/types';
 import { useFormat } from '../ui/format';
 import { StatusBadge } from '../ui/status-badge';
+import { useUnits } from '../units/use-units';
+import { AccessHistory } from './access-history';
 
 const SOURCE_KINDS = ['folder', 'dock', 'upload'] as const;
 const TIME_SOURCES = ['file_name', 'container', 'file_mtime', 'import'] as const;
@@ -32,6 +34,7 @@ export function RecordingFacts({ r }: { r: RecordingDetail }) {
   const { t } = useTranslation();
   const f = useFormat();
   const yesNo = (v: boolean) => (v ? t('common.yes') : t('common.no'));
+  const unit = useUnits().data?.find((u) => u.id === r.unitId);
 
   return (
     <div className="facts-grid">
@@ -87,8 +90,8 @@ export function RecordingFacts({ r }: { r: RecordingDetail }) {
         <Fact label={t('recordings.detail.batch')} mono>
           {r.batchId}
         </Fact>
-        <Fact label={t('recordings.detail.unit')} mono>
-          {r.unitId}
+        <Fact label={t('recordings.detail.unit')}>
+          {unit ? `${unit.name} (${unit.code})` : <span className="mono">{r.unitId}</span>}
         </Fact>
       </Facts>
 
@@ -150,6 +153,8 @@ export function RecordingFacts({ r }: { r: RecordingDetail }) {
           </table>
         )}
       </section>
+
+      <AccessHistory recordingId={r.id} />
 
       {r.media ? (
         <details className="facts facts-wide">

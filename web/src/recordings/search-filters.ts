@@ -2,6 +2,8 @@ import { fromLocalInput } from '../ui/format';
 
 /** The search as the URL holds it (shareable, survives reload and back): strings, as typed. */
 export interface SearchFilters {
+  /** Unit id: that unit and every unit below it. */
+  unit: string;
   q: string;
   device: string;
   officer: string;
@@ -12,11 +14,12 @@ export interface SearchFilters {
   order: 'desc' | 'asc';
 }
 
-export const EMPTY_FILTERS: SearchFilters = { q: '', device: '', officer: '', from: '', to: '', damaged: '', order: 'desc' };
+export const EMPTY_FILTERS: SearchFilters = { unit: '', q: '', device: '', officer: '', from: '', to: '', damaged: '', order: 'desc' };
 
 export function filtersFromParams(p: URLSearchParams): SearchFilters {
   const damaged = p.get('damaged');
   return {
+    unit: p.get('unit') ?? '',
     q: p.get('q') ?? '',
     device: p.get('device') ?? '',
     officer: p.get('officer') ?? '',
@@ -36,6 +39,7 @@ export function filtersToParams(f: SearchFilters): URLSearchParams {
 /** GET /api/recordings query parameters (times as UTC epoch ms). */
 export function apiQuery(f: SearchFilters): Record<string, string | number | undefined> {
   return {
+    unit: f.unit || undefined,
     q: f.q.trim() || undefined,
     device: f.device.trim() || undefined,
     officer: f.officer.trim() || undefined,

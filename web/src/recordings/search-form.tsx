@@ -1,17 +1,30 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useUnits } from '../units/use-units';
 import { EMPTY_FILTERS, type SearchFilters } from './search-filters';
 
 /** The filters: edited as a draft, applied on submit (Enter works in every field). */
 export function SearchForm({ value, onSearch }: { value: SearchFilters; onSearch: (f: SearchFilters) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  // The URL changed under the form (calendar, back button): show it. Not when the change is the
+  // form's own submission arriving, which may land after the user already edits the next search.
+  const submitted = useRef<string | null>(null);
+  useEffect(() => {
+    if (JSON.stringify(value) !== submitted.current) setDraft(value);
+    submitted.current = null;
+  }, [value]);
+  const search = (f: SearchFilters) => {
+    submitted.current = JSON.stringify(f);
+    onSearch(f);
+  };
   const id = useId();
+  const units = useUnits();
+  const top = Math.min(...(units.data ?? []).map((u) => u.depth));
   const set = <K extends keyof SearchFilters>(k: K, v: SearchFilters[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSearch(draft);
+    search(draft);
   };
 
   return (
@@ -20,6 +33,20 @@ export function SearchForm({ value, onSearch }: { value: SearchFilters; onSearch
         <label htmlFor={`${id}q`}>{t('recordings.search.text')}</label>
         <input id={`${id}q`} type="search" value={draft.q} maxLength={200} placeholder={t('recordings.search.textPlaceholder')} onChange={(e) => set('q', e.target.value)} />
       </div>
+      {units.data && units.data.length > 1 ? (
+        <div className="field">
+          <label htmlFor={`${id}unit`}>{t('recordings.search.unit')}</label>
+          <select id={`${id}unit`} value={draft.unit} onChange={(e) => set('unit', e.target.value)}>
+            <option value="">{t('recordings.search.unitAll')}</option>
+            {units.data.map((u) => (
+              <option key={u.id} value={u.id}>
+                {'\u3000'.repeat(u.depth - top)}
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
       <div className="field">
         <label htmlFor={`${id}device`}>{t('recordings.search.device')}</label>
         <input id={`${id}device`} value={draft.device} maxLength={64} onChange={(e) => set('device', e.target.value)} />
@@ -59,7 +86,7 @@ export function SearchForm({ value, onSearch }: { value: SearchFilters; onSearch
           type="button"
           onClick={() => {
             setDraft(EMPTY_FILTERS);
-            onSearch(EMPTY_FILTERS);
+            search(EMPTY_FILTERS);
           }}
         >
           {t('recordings.search.reset')}

@@ -58,7 +58,7 @@ export function SignInPage() {
         <p className="sign-in-site">{siteName()}</p>
         <h1>{t('signIn.title')}</h1>
         <p className="muted">{t('app.tagline')}</p>
-        <form onSubmit={submit} noValidate={false}>
+        <form onSubmit={submit}>
           <div className="field">
             <label htmlFor={ids.user}>{t('signIn.username')}</label>
             <input id={ids.user} name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} />
