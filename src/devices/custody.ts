@@ -1,6 +1,6 @@
 import { calibrationFor } from './clock-calibration.js';
 import type { DevicesRepo } from './repo.js';
-import type { PersonDirectory } from './service.js';
+import type { PersonDirectory } from './reads.js';
 
 /** What the desk knows about a registered device at the moment one of its recordings was made. */
 export interface DeviceCustodyFacts {

@@ -7,12 +7,8 @@ export {
   type CheckInput,
   type IssueInput,
   type ReturnInput,
-  type ListQuery,
-  type AllocationQuery,
-  type AllocationRow,
-  type PersonDirectory,
-  type UnitDirectory,
 } from './service.js';
+export { DeviceReads, type ListQuery, type AllocationQuery, type AllocationRow, type PersonDirectory, type PersonRecord, type UnitDirectory, type UnitRef } from './reads.js';
 export type { DeviceCustodyFacts } from './custody.js';
 export { DEVICE_STATUSES, nextDeviceState, type DeviceStatus, type DeviceState, type DeviceEvent, type CustodyRefusal } from './loan-rules.js';
 export { ALLOCATION_CLASSES, allocationCompliance, type AllocationClass } from './allocation.js';

@@ -1,61 +1,16 @@
 import type { AuditLedger } from '../audit/index.js';
-import { auditActor, type Actor, type Authorizer, type AuthzAction, type RequestMeta, type StepUp, type Subject } from '../identity/index.js';
+import { auditActor, type Actor, type Authorizer, type RequestMeta, type StepUp } from '../identity/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Trx } from '../platform/db/database.js';
 import type { DeviceKind } from '../platform/db/schema.js';
 import { Conflict, Invalid, NotFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { allocationCompliance, type AllocationClass, type UnitAllocation } from './allocation.js';
 import { clockOffsetFromReading, MAX_CLOCK_OFFSET_MS } from './clock-calibration.js';
 import { custodyAt, type DeviceCustodyFacts } from './custody.js';
 import { nextDeviceState, REFUSAL_MESSAGES, type DeviceEvent, type DeviceState } from './loan-rules.js';
+import { DeviceReads, type AllocationQuery, type AllocationRow, type ListQuery, type PersonDirectory, type PersonRecord, type UnitDirectory } from './reads.js';
 import type { CalibrationRow, CheckRow, DeviceRow, DevicesRepo, LoanRow } from './repo.js';
-import {
-  calibrationView,
-  checkView,
-  deviceView,
-  DEVICE_KINDS,
-  eventView,
-  faultView,
-  loanView,
-  maintenanceDueAt,
-  repairView,
-  type DeviceHistory,
-  type DeviceView,
-  type FaultCause,
-  type PersonRef,
-  type StorageState,
-} from './views.js';
-
-/** The people the desk deals with, as the directory (identity) knows them. */
-export interface PersonRecord {
-  id: string;
-  username: string;
-  display_name: string;
-  badge: string | null;
-  unit_id: string;
-  /** JSON array of role ids. */
-  roles: string;
-  active: number;
-}
-
-export interface PersonDirectory {
-  userById(id: string): Promise<PersonRecord | undefined>;
-  userByBadge(badge: string): Promise<PersonRecord | undefined>;
-}
-
-/** A unit as the allocation report needs it. */
-export interface UnitRef {
-  id: string;
-  code: string;
-  name: string;
-  parentId: string | null;
-}
-
-export interface UnitDirectory {
-  all(): Promise<UnitRef[]>;
-  subtreeIds(unitId: string): Promise<string[]>;
-}
+import { deviceView, DEVICE_KINDS, type DeviceHistory, type DeviceView, type FaultCause, type StorageState } from './views.js';
 
 export interface NewDevice {
   code: string;
@@ -101,31 +56,10 @@ export interface ReturnInput extends CheckInput {
   unusable?: { cause: FaultCause; description?: string | undefined } | undefined;
 }
 
-export interface ListQuery {
-  unitId?: string | undefined;
-  status?: DeviceView['status'] | undefined;
-  kind?: DeviceKind | undefined;
-  text?: string | undefined;
-  limit?: number | undefined;
-}
-
-export interface AllocationQuery {
-  unitId?: string | undefined;
-  allocationClass: AllocationClass;
-  teamMinimum: number;
-}
-
-export interface AllocationRow extends UnitAllocation {
-  code: string;
-  name: string;
-}
-
 const CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 const SERIAL = /^[A-Za-z0-9]{1,32}$/;
 const DEFAULT_MAINTENANCE_DAYS = 90;
 const MAX_LOAN_MS = 366 * 86_400_000;
-/** Recorders and handheld terminals: what the allocation standard counts. */
-const ALLOCATED_KINDS: readonly DeviceKind[] = ['body_worn', 'handheld_terminal'];
 
 const text = (s: string | null | undefined, max: number, field: string): string | null => {
   if (s === undefined || s === null) return null;
@@ -174,8 +108,12 @@ export class DevicesService {
     private readonly authz: Authorizer,
     private readonly stepUp: StepUp,
     private readonly people: PersonDirectory,
-    private readonly units: UnitDirectory,
-  ) {}
+    units: UnitDirectory,
+  ) {
+    this.reads = new DeviceReads(repo, clock, authz, people, units);
+  }
+
+  private readonly reads: DeviceReads;
 
   // Registry
 
@@ -225,7 +163,7 @@ export class DevicesService {
 
   /** Changes descriptive fields (never status, unit or number: those have their own steps). */
   async updateDevice(actor: Actor, id: string, changes: DeviceChanges, reason: string | null, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.register', meta);
+    await this.reads.deviceFor(actor, id, 'device.register', meta);
     const set: Partial<DeviceRow> = {};
     if (changes.serial !== undefined) set.serial = this.checkSerial(changes.serial);
     if (changes.model !== undefined) set.model = text(changes.model, 100, 'model');
@@ -258,7 +196,7 @@ export class DevicesService {
 
   /** Moves a device to another unit; both must be within the actor's reach. */
   async moveDevice(actor: Actor, id: string, unitId: string, reason: string | null, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.register', meta);
+    await this.reads.deviceFor(actor, id, 'device.register', meta);
     await this.authz.require(actor, 'device.register', { type: 'unit', id: unitId, unitId }, meta);
     await this.requireUnitInScope(actor, unitId);
     return this.transition(actor, meta, id, { type: 'move' }, 'move', ({ device }) =>
@@ -267,7 +205,7 @@ export class DevicesService {
   }
 
   async retireDevice(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.register', meta);
+    await this.reads.deviceFor(actor, id, 'device.register', meta);
     const why = text(reason, 500, 'reason');
     if (!why) throw Invalid('reason_required', 'say why the device is retired');
     return this.transition(actor, meta, id, { type: 'retire' }, 'retire', async ({ trx, device, now }) => {
@@ -280,7 +218,7 @@ export class DevicesService {
 
   /** 领用: hands the device to an officer until `dueAt`, with the pre-use check when one was done. */
   async issueDevice(actor: Actor, id: string, input: IssueInput, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.issue', meta);
+    await this.reads.deviceFor(actor, id, 'device.issue', meta);
     const officer = await this.officerFor(actor, input);
     const now = this.clock.now();
     if (!Number.isInteger(input.dueAt) || input.dueAt <= now) throw Invalid('due_at_invalid', 'the due time must be in the future');
@@ -318,7 +256,7 @@ export class DevicesService {
 
   /** 归还: the officer brings it back; the return inspection and the clock calibration are recorded with it. */
   async returnDevice(actor: Actor, id: string, input: ReturnInput, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.return', meta);
+    await this.reads.deviceFor(actor, id, 'device.return', meta);
     const unusable = input.unusable ? { cause: input.unusable.cause, description: text(input.unusable.description, 2000, 'description') } : null;
     const notes = text(input.notes, 2000, 'notes');
     await this.stepUp.require(actor, 'issue_return', meta);
@@ -343,7 +281,7 @@ export class DevicesService {
 
   /** A pre-use check or a routine inspection (which restarts the maintenance interval). */
   async checkDevice(actor: Actor, id: string, kind: 'pre_use' | 'inspection', input: CheckInput, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.inspect', meta);
+    await this.reads.deviceFor(actor, id, 'device.inspect', meta);
     return this.transition(actor, meta, id, { type: 'check' }, kind === 'inspection' ? 'inspect' : 'check', async ({ trx, device, loan, now }) => {
       const check = await this.writeCheck(trx, actor, device, loan?.id ?? null, kind, input, now);
       const changes: Partial<DeviceRow> = { ...(check.calibration ? calibrationChanges(check.calibration) : {}) };
@@ -354,7 +292,7 @@ export class DevicesService {
 
   /** R-DEV-FAULT: unusable (fault, weather, battery, storage…). The officer holding it may report it too. */
   async reportFault(actor: Actor, id: string, input: { cause: FaultCause; description?: string | undefined }, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.report_fault', meta);
+    await this.reads.deviceFor(actor, id, 'device.report_fault', meta);
     const description = text(input.description, 2000, 'description');
     return this.transition(actor, meta, id, { type: 'report_fault' }, 'report_fault', async ({ trx, device, loan, now }) => {
       const faultId = newId(now);
@@ -364,7 +302,7 @@ export class DevicesService {
   }
 
   async sendToRepair(actor: Actor, id: string, input: { repairer?: string | undefined; reference?: string | undefined; notes?: string | undefined }, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.repair', meta);
+    await this.reads.deviceFor(actor, id, 'device.repair', meta);
     const repair = { repairer: text(input.repairer, 200, 'repairer'), reference: text(input.reference, 100, 'reference'), notes: text(input.notes, 2000, 'notes') };
     return this.transition(actor, meta, id, { type: 'send_to_repair' }, 'send_to_repair', async ({ trx, device, now }) => {
       const repairId = newId(now);
@@ -375,7 +313,7 @@ export class DevicesService {
 
   /** Back from repair: repaired → in store (open faults closed, counts as an inspection); not repaired → faulty. */
   async completeRepair(actor: Actor, id: string, input: { outcome: 'repaired' | 'not_repaired'; notes?: string | undefined }, meta: RequestMeta): Promise<DeviceView> {
-    await this.deviceFor(actor, id, 'device.repair', meta);
+    await this.reads.deviceFor(actor, id, 'device.repair', meta);
     const notes = text(input.notes, 2000, 'notes');
     return this.transition(actor, meta, id, { type: 'repair_done', outcome: input.outcome }, 'repair_done', async ({ trx, device, now }) => {
       const repair = await this.repo.openRepair(device.id, trx);
@@ -388,81 +326,34 @@ export class DevicesService {
     });
   }
 
-  // Reading
+  // Reading (see reads.ts)
 
-  async getDevice(actor: Actor, id: string, meta: RequestMeta): Promise<DeviceView> {
-    const device = await this.deviceFor(actor, id, 'device.read', meta);
-    return this.view(device);
+  getDevice(actor: Actor, id: string, meta: RequestMeta): Promise<DeviceView> {
+    return this.reads.getDevice(actor, id, meta);
   }
 
-  async getDeviceByCode(actor: Actor, code: string, meta: RequestMeta): Promise<DeviceView> {
-    const device = await this.repo.byCode(code);
-    return this.getDevice(actor, device?.id ?? code, meta);
+  getDeviceByCode(actor: Actor, code: string, meta: RequestMeta): Promise<DeviceView> {
+    return this.reads.getDeviceByCode(actor, code, meta);
   }
 
-  async listDevices(actor: Actor, q: ListQuery, meta: RequestMeta): Promise<DeviceView[]> {
-    const unitIds = await this.readableUnits(actor, q.unitId, meta);
-    const rows = await this.repo.list({ unitIds, status: q.status, kind: q.kind, text: q.text?.trim() || undefined, limit: Math.min(q.limit ?? 500, 5000) });
-    return this.views(rows);
+  listDevices(actor: Actor, q: ListQuery, meta: RequestMeta): Promise<DeviceView[]> {
+    return this.reads.listDevices(actor, q, meta);
   }
 
-  /** R-DEV-LOAN: issued and past their due time. */
-  async overdueDevices(actor: Actor, q: { unitId?: string | undefined }, meta: RequestMeta): Promise<DeviceView[]> {
-    const unitIds = await this.readableUnits(actor, q.unitId, meta);
-    const now = this.clock.now();
-    const rows = await this.repo.overdue(unitIds, now);
-    const people = this.personCache();
-    return Promise.all(rows.map(async ({ device, loan }) => deviceView(device, loanView(loan, await people(loan.officer_id), now))));
+  overdueDevices(actor: Actor, q: { unitId?: string | undefined }, meta: RequestMeta): Promise<DeviceView[]> {
+    return this.reads.overdueDevices(actor, q, meta);
   }
 
-  /** Faulty devices, and devices whose last inspection is older than their maintenance interval. */
-  async maintenanceDue(actor: Actor, q: { unitId?: string | undefined }, meta: RequestMeta): Promise<DeviceView[]> {
-    const unitIds = await this.readableUnits(actor, q.unitId, meta);
-    const now = this.clock.now();
-    const rows = (await this.repo.maintenanceCandidates(unitIds)).filter((d) => d.status === 'faulty' || (maintenanceDueAt(d) ?? Infinity) <= now);
-    return this.views(rows);
+  maintenanceDue(actor: Actor, q: { unitId?: string | undefined }, meta: RequestMeta): Promise<DeviceView[]> {
+    return this.reads.maintenanceDue(actor, q, meta);
   }
 
-  async deviceHistory(actor: Actor, id: string, meta: RequestMeta): Promise<DeviceHistory> {
-    const device = await this.deviceFor(actor, id, 'device.read', meta);
-    const now = this.clock.now();
-    const people = this.personCache();
-    const [loans, checks, calibrations, faults, repairs, events] = await Promise.all([
-      this.repo.loans(id),
-      this.repo.checks(id),
-      this.repo.calibrations(id),
-      this.repo.faults(id),
-      this.repo.repairs(id),
-      this.repo.events(id),
-    ]);
-    return {
-      device: await this.view(device),
-      loans: await Promise.all(loans.map(async (l) => loanView(l, await people(l.officer_id), now))),
-      checks: checks.map(checkView),
-      calibrations: calibrations.map(calibrationView),
-      faults: faults.map(faultView),
-      repairs: repairs.map(repairView),
-      events: events.map(eventView),
-    };
+  deviceHistory(actor: Actor, id: string, meta: RequestMeta): Promise<DeviceHistory> {
+    return this.reads.deviceHistory(actor, id, meta);
   }
 
-  /**
-   * R-DEV-RATIO per unit in the actor's subtree (or the given unit's). Officers are active users
-   * with the officer role; devices are non-retired recorders and handheld terminals.
-   */
-  async allocation(actor: Actor, q: AllocationQuery, meta: RequestMeta): Promise<AllocationRow[]> {
-    const unitIds = new Set(await this.readableUnits(actor, q.unitId, meta));
-    const [units, holdings, officers] = await Promise.all([this.units.all(), this.repo.holdingsByUnit(ALLOCATED_KINDS), this.repo.officersByUnit()]);
-    const held = new Map(holdings.map((h) => [h.unitId, h]));
-    const rows = allocationCompliance(
-      units.map((u) => ({ unitId: u.id, parentId: u.parentId, officers: officers.get(u.id) ?? 0, devices: held.get(u.id)?.devices ?? 0, usable: held.get(u.id)?.usable ?? 0 })),
-      { allocationClass: q.allocationClass, teamMinimum: q.teamMinimum },
-    );
-    const byId = new Map(units.map((u) => [u.id, u]));
-    return rows
-      .filter((r) => unitIds.has(r.unitId))
-      .map((r) => ({ ...r, code: byId.get(r.unitId)!.code, name: byId.get(r.unitId)!.name }))
-      .sort((a, b) => a.depth - b.depth || a.code.localeCompare(b.code));
+  allocation(actor: Actor, q: AllocationQuery, meta: RequestMeta): Promise<AllocationRow[]> {
+    return this.reads.allocation(actor, q, meta);
   }
 
   /** The custody seam of the import pipeline (see custody.ts). */
@@ -471,33 +362,6 @@ export class DevicesService {
   }
 
   // Internals
-
-  /**
-   * The device, if the actor may do `action` on it. A device outside the actor's subtree answers
-   * like an unknown one (404) — after the role itself was checked, so a wrong role is still 403.
-   * The officer holding a device reaches it through the loan even when it belongs to a unit above.
-   */
-  private async deviceFor(actor: Actor, id: string, action: AuthzAction, meta: RequestMeta): Promise<DeviceRow> {
-    const device = await this.repo.byId(id);
-    const mine = await this.authz.subtreeIds(actor.unitId);
-    let unitId = device && mine.includes(device.unit_id) ? device.unit_id : null;
-    if (device && unitId === null && (action === 'device.read' || action === 'device.report_fault')) {
-      const loan = await this.repo.openLoan(device.id);
-      if (loan?.officer_id === actor.id) unitId = actor.unitId;
-    }
-    const subject: Subject = { type: 'device', id, unitId };
-    await this.authz.require(actor, action, subject, meta);
-    if (!device || unitId === null) throw NotFound('device_not_found', `no device ${id}`);
-    return device;
-  }
-
-  /** The units a list may show: the actor's subtree, or the given unit's when it lies within. */
-  private async readableUnits(actor: Actor, unitId: string | undefined, meta: RequestMeta): Promise<string[]> {
-    await this.authz.require(actor, 'device.read', null, meta);
-    const mine = await this.authz.subtreeIds(actor.unitId);
-    if (!unitId) return mine;
-    return mine.includes(unitId) ? this.authz.subtreeIds(unitId) : [];
-  }
 
   private async requireUnitInScope(actor: Actor, unitId: string): Promise<void> {
     if (!(await this.authz.subtreeIds(actor.unitId)).includes(unitId)) throw NotFound('unit_not_found', `no unit ${unitId}`);
@@ -583,7 +447,7 @@ export class DevicesService {
       if (e instanceof NothingChanged) return e.device;
       throw e;
     });
-    return this.view(device);
+    return this.reads.view(device);
   }
 
   /** The history row and its ledger entry, in the change's transaction. */
@@ -641,33 +505,6 @@ export class DevicesService {
     return { facts, calibration };
   }
 
-  private personCache(): (id: string) => Promise<PersonRef | null> {
-    const seen = new Map<string, Promise<PersonRef | null>>();
-    return (id) => {
-      let p = seen.get(id);
-      if (!p) {
-        p = this.people.userById(id).then((u) => (u ? { id: u.id, username: u.username, name: u.display_name, badge: u.badge } : null));
-        seen.set(id, p);
-      }
-      return p;
-    };
-  }
-
-  private async view(device: DeviceRow): Promise<DeviceView> {
-    return (await this.views([device]))[0]!;
-  }
-
-  private async views(rows: DeviceRow[]): Promise<DeviceView[]> {
-    const now = this.clock.now();
-    const loans = new Map((await this.repo.openLoansOf(rows.filter((r) => r.status === 'issued' || r.status === 'faulty').map((r) => r.id))).map((l) => [l.device_id, l]));
-    const people = this.personCache();
-    return Promise.all(
-      rows.map(async (r) => {
-        const l = loans.get(r.id);
-        return deviceView(r, l ? loanView(l, await people(l.officer_id), now) : null);
-      }),
-    );
-  }
 }
 
 /** Thrown inside a transition whose step changed nothing, to roll back the version claim. */
