@@ -17,7 +17,8 @@ import { JobQueue } from './platform/jobs/queue.js';
 import type { Logger } from './platform/log.js';
 import { resolveMediaBinaries } from './platform/media/binaries.js';
 import { MediaTools } from './platform/media/ffmpeg.js';
-import { derivativeJobs, RecordingsRepo, RecordingsService } from './recordings/index.js';
+import { derivativeDirOf, derivativeJobs, RecordingsRepo, RecordingsService } from './recordings/index.js';
+import { ProfilesService, RetentionRepo, RetentionService } from './retention/index.js';
 
 /** Every service of one Custodia site, wired once (the composition root; capabilities never wire each other). */
 export interface App {
@@ -45,6 +46,10 @@ export interface App {
   access: AccessService;
   /** Cases and enforcement activities, their recordings, work records. */
   cases: CasesService;
+  /** Regulation profiles: shipped and edited versions, per unit tree. */
+  profiles: ProfilesService;
+  /** Retention: marks, holds, expiry, deletion batches, tombstones. */
+  retention: RetentionService;
   /** The device registry and the issue/return desk. */
   devices: DevicesService;
   ingest: IngestPipeline;
@@ -79,9 +84,15 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
     const jobs = new JobQueue(db, clock, log);
     const recordingsRepo = new RecordingsRepo(db);
     const access = new AccessService(db, new AccessRepo(db), recordingsRepo, ledger, authz, stepUp, settings, clock);
-    const recordings = new RecordingsService(db, recordingsRepo, ledger, jobs, blobs, authz, access, clock, config.uploadDeadlineHours);
+    const profiles = new ProfilesService(db, ledger, authz, units, clock, config.timeZone);
+    await profiles.seedShipped();
+    const recordings = new RecordingsService(db, recordingsRepo, ledger, jobs, blobs, authz, access, profiles, clock, config.uploadDeadlineHours, config.timeZone);
+    await recordings.assignMissingCodes();
     const cases = new CasesService(db, new CasesRepo(db), recordingsRepo, ledger, authz, identity, clock);
-    jobs.register(derivativeJobs({ db, repo: recordingsRepo, ledger, blobs, media, clock, root: path.join(config.dataDir, 'derivatives') }));
+    const derivativesRoot = path.join(config.dataDir, 'derivatives');
+    const retention = new RetentionService(db, new RetentionRepo(db), profiles, ledger, authz, stepUp, blobs, (id) => derivativeDirOf(derivativesRoot, id), clock, config.timeZone);
+    recordings.useAnnotators({ retention, cases: { caseIdsOf: async (actor, row) => (await cases.casesOfRecording(actor, row.id)).map((c) => c.id) } });
+    jobs.register(derivativeJobs({ db, repo: recordingsRepo, ledger, blobs, media, clock, root: derivativesRoot }));
     const patterns = compilePatterns(config.fileNamePatterns);
     const devices = new DevicesService(db, new DevicesRepo(db), ledger, clock, authz, stepUp, identity, units);
     const ingest = new IngestPipeline({ db, blobs, media, recordings, ledger, clock, log, timeZone: config.timeZone, patterns, custody: devices, officers: identity });
@@ -105,6 +116,8 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
       recordings,
       access,
       cases,
+      profiles,
+      retention,
       devices,
       ingest,
       siteKeyCreated: created,

@@ -4,6 +4,7 @@ import { tokenCommand, unitAddCommand, userAddCommand } from './cli/admin.js';
 import { openForCli, type GlobalFlags } from './cli/context.js';
 import { deviceCommand } from './cli/devices.js';
 import { ingestCommand } from './cli/ingest.js';
+import { profileCommand, retentionCommand } from './cli/retention.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/output.js';
 import { serveCommand } from './cli/serve.js';
 import { verifyCommand } from './cli/verify.js';
@@ -32,6 +33,11 @@ Usage: custodia <command> [options]
   device return <code> [--device-time TIME | --offset-ms=N] [--battery N] [--storage S]
          [--damage T] [--unusable CAUSE] [--notes T] --as USERNAME
   device history <code> --as USERNAME   the device desk (领用/归还/校时), acting as --as
+  profile list | show <id> [--version N] | use <id> --unit CODE [--version N]
+                                        regulation profiles and which one a unit tree follows
+  retention run [--dry-run]             what has expired (per unit, bytes to free); without
+                                        --dry-run also propose deletion batches and execute
+                                        approved ones whose recovery window has passed
   jobs run                              run queued derivative jobs now, then exit
 
 Global options:
@@ -92,6 +98,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         'device-time': { type: 'string' },
         'offset-ms': { type: 'string' },
         notes: { type: 'string' },
+        version: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -105,7 +113,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return v.help ? EXIT_OK : EXIT_USAGE;
   }
   const flags: GlobalFlags = { data: v.data, json: v.json };
-  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs', 'device'];
+  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs', 'device', 'profile', 'retention'];
   if (!known.includes(command)) {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
     return EXIT_USAGE;
@@ -155,6 +163,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await unitAddCommand(app, { ...flags, code: v.code, name: v.name, parent: v.parent });
       case 'token':
         return await tokenCommand(app, rest[0], { ...flags, username: v.username, name: v.name, id: v.id });
+      case 'profile':
+        return await profileCommand(app, rest, { ...flags, unit: v.unit, version: num(v.version, '--version') });
+      case 'retention':
+        return await retentionCommand(app, rest, { ...flags, dryRun: v['dry-run'] });
       case 'device':
         return await deviceCommand(app, rest[0], rest.slice(1), {
           ...flags,

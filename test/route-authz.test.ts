@@ -216,6 +216,58 @@ describe('every /api route asks the authorization rule', () => {
       },
       { key: 'GET /api/work-records', run: () => call('off', 'GET', '/api/work-records') },
       { key: 'POST /api/work-records/:id/decision', run: () => call('appr', 'POST', `/api/work-records/${ids.workRecord}/decision`, { approve: true }) },
+      // Profiles and retention.
+      { key: 'GET /api/profiles', run: () => call('admin1', 'GET', '/api/profiles') },
+      { key: 'GET /api/profiles/:id', run: () => call('sup', 'GET', '/api/profiles/traffic-police') },
+      {
+        key: 'POST /api/profiles',
+        run: async () => {
+          const body = (await (await fetch(`${http.base}/api/profiles/traffic-police`, { headers: { authorization: `Bearer ${token.admin1}` } })).json()) as Record<string, unknown>;
+          const { hash: _hash, ...profile } = body;
+          return call('admin1', 'POST', '/api/profiles', { profile: { ...profile, id: 'traffic-police-local', version: 1 }, basedOn: 'traffic-police@1', reason: 'local copy' });
+        },
+      },
+      { key: 'GET /api/units/:id/profile', run: () => call('sup', 'GET', `/api/units/${ids.north}/profile`) },
+      { key: 'PUT /api/units/:id/profile', run: () => call('admin1', 'PUT', `/api/units/${ids.north}/profile`, { profileId: 'traffic-police' }) },
+      {
+        key: 'POST /api/recordings/:id/long-term',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/recordings/${ids.rec2}/long-term`, { method: 'POST', headers: { authorization: `Bearer ${token.disp}`, 'content-type': 'application/json' }, body: JSON.stringify({ reasonId: 'party_objection' }) });
+          ids.mark = ((await res.clone().json()) as { longTerm: Array<{ id: string }> }).longTerm[0]?.id ?? '';
+          return res;
+        },
+      },
+      { key: 'POST /api/long-term-marks/:id/lift', run: () => call('disp', 'POST', `/api/long-term-marks/${ids.mark}/lift`, { reason: 'complaint withdrawn' }) },
+      {
+        key: 'POST /api/recordings/:id/holds',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/recordings/${ids.rec2}/holds`, { method: 'POST', headers: { authorization: `Bearer ${token.sup}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'court order' }) });
+          ids.hold = ((await res.clone().json()) as { holds: Array<{ id: string }> }).holds[0]?.id ?? '';
+          return res;
+        },
+      },
+      { key: 'POST /api/holds/:id/lift', run: () => call('sup', 'POST', `/api/holds/${ids.hold}/lift`, { reason: 'order lifted' }) },
+      { key: 'GET /api/retention/expired', run: () => call('disp', 'GET', '/api/retention/expired') },
+      {
+        key: 'POST /api/retention/batches',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/retention/batches`, { method: 'POST', headers: { authorization: `Bearer ${token.disp}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'non_work', recordingIds: [ids.rec2], reason: 'pocket recording' }) });
+          ids.batch = ((await res.clone().json()) as { batchIds: string[] }).batchIds[0] ?? '';
+          return res;
+        },
+      },
+      { key: 'GET /api/retention/batches', run: () => call('disp', 'GET', '/api/retention/batches') },
+      { key: 'GET /api/retention/batches/:id', run: () => call('appr', 'GET', `/api/retention/batches/${ids.batch}`) },
+      { key: 'POST /api/retention/batches/:id/approve', run: () => call('appr', 'POST', `/api/retention/batches/${ids.batch}/approve`, {}) },
+      { key: 'POST /api/retention/batches/:id/restore', run: () => call('appr', 'POST', `/api/retention/batches/${ids.batch}/restore`, { reason: 'it was work after all' }) },
+      {
+        key: 'POST /api/retention/batches/:id/reject',
+        run: async () => {
+          const res = await fetch(`${http.base}/api/retention/batches`, { method: 'POST', headers: { authorization: `Bearer ${token.disp}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'non_work', recordingIds: [ids.rec2], reason: 'pocket recording' }) });
+          const id = ((await res.json()) as { batchIds: string[] }).batchIds[0]!;
+          return call('appr', 'POST', `/api/retention/batches/${id}/reject`, { reason: 'it is work' });
+        },
+      },
       // Own-account routes (auth: self) act on the caller only; they are listed so the sweep knows them.
       { key: 'POST /api/auth/totp/enrol', run: () => call('sup', 'POST', '/api/auth/totp/enrol') },
     ];

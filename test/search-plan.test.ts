@@ -56,7 +56,7 @@ async function buildSite(app: App, rows: number): Promise<Site> {
       batch_id: null, unit_id: unit, device_serial: devices[o % devices.length]!, officer_badge: officers[o]!, collected_by: null, collected_at: now, station: 'plan',
       file_name_pattern: null, device_started_at: started, device_ended_at: started + 60_000, clock_offset_ms: 0, started_at: started, ended_at: started + 60_000,
       time_source: 'file_name', duration_ms: 60_000, import_delay_ms: 0, media_probed: 1, media: null, container: 'mp4', video_codec: 'h264', audio_codec: 'aac',
-      width: 1280, height: 720, latitude: null, longitude: null, playable: 1, damaged: i % 97 === 0 ? 1 : 0, damage_reason: null, title: null, description: null, created_at: now, updated_at: now, sensitivity: 0, officer_id: null,
+      width: 1280, height: 720, latitude: null, longitude: null, playable: 1, damaged: i % 97 === 0 ? 1 : 0, damage_reason: null, title: null, description: null, created_at: now, updated_at: now, sensitivity: 0, officer_id: null, profile_id: null, profile_version: null, upload_deadline_at: null, late_import: null, code: null, deleted_at: null, deletion_batch_id: null,
     });
   }
   await app.db.transact(async (trx) => {

@@ -13,6 +13,8 @@ export interface Problem {
 export interface VerifyReport {
   ok: boolean;
   blobs: { checked: number; bytes: number };
+  /** Originals deleted by the retention process: each has its tombstone and its ledger entry. */
+  tombstones: number;
   ledger: Omit<LedgerReport, 'problems'>;
   problems: Problem[];
   /** Not failures: leftovers of interrupted imports and the like, listed so nothing goes unreported. */
@@ -67,7 +69,34 @@ export async function verifySite(db: Database, repo: AuditRepo, blobs: FsBlobSto
     lastId = rows[rows.length - 1]!.id;
   }
 
-  // Every known blob: present, right size, right hash.
+  // Tombstones: each deleted original is expected to be gone, and its deletion provable in the ledger.
+  const tombstoned = new Map<string, string>();
+  let tombstones = 0;
+  let afterTomb = '';
+  for (;;) {
+    const rows = await db.kysely.selectFrom('tombstones').select(['recording_id', 'sha256', 'size', 'ledger_seq']).where('recording_id', '>', afterTomb).orderBy('recording_id').limit(1000).execute();
+    if (rows.length === 0) break;
+    const entries = await db.kysely.selectFrom('audit_entries').select(['seq', 'leaf']).where('seq', 'in', rows.map((r) => r.ledger_seq)).execute();
+    const bySeq = new Map(entries.map((e) => [Number(e.seq), e.leaf]));
+    for (const t of rows) {
+      tombstones += 1;
+      tombstoned.set(t.sha256, t.recording_id);
+      const leafBytes = bySeq.get(Number(t.ledger_seq));
+      let proven = false;
+      if (leafBytes) {
+        try {
+          const leaf = decodeLeaf(leafBytes);
+          proven = leaf.action === 'retention.delete' && leaf.subject?.id === t.recording_id && leaf.details['sha256'] === t.sha256 && leaf.details['size'] === t.size;
+        } catch {
+          proven = false;
+        }
+      }
+      if (!proven) problems.push({ kind: 'tombstone_unproven', location: `tombstone ${t.recording_id}`, message: `ledger entry ${t.ledger_seq} does not record this deletion (hash and size)` });
+    }
+    afterTomb = rows[rows.length - 1]!.recording_id;
+  }
+
+  // Every known blob: present, right size, right hash — except those a tombstone says were deleted.
   const countRow = await db.kysely.selectFrom('blobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const totalBlobs = Number(countRow?.n ?? 0);
   const known = new Set<string>();
@@ -80,6 +109,12 @@ export async function verifySite(db: Database, repo: AuditRepo, blobs: FsBlobSto
     for (const row of rows) {
       known.add(row.sha256);
       const where = blobs.pathOf(row.sha256);
+      if (tombstoned.has(row.sha256)) {
+        if (await blobs.has(row.sha256)) notices.push({ kind: 'deletion_pending', location: where, message: `recording ${tombstoned.get(row.sha256)} is tombstoned but its bytes are still here (an interrupted deletion); the next retention run removes them` });
+        checked += 1;
+        onProgress?.({ phase: 'blobs', done: checked, total: totalBlobs });
+        continue;
+      }
       try {
         const again = await blobs.rehash(row.sha256);
         if (again.size !== row.size) problems.push({ kind: 'blob_size_mismatch', location: where, message: `stored ${again.size} bytes, the catalogue says ${row.size}` });
@@ -101,5 +136,5 @@ export async function verifySite(db: Database, repo: AuditRepo, blobs: FsBlobSto
     notices.push({ kind: 'temp_leftover', location: t, message: 'partial copy left by an interrupted import; nothing refers to it' });
   }
   const { problems: _omit, ...ledgerSummary } = ledger;
-  return { ok: problems.length === 0, blobs: { checked, bytes }, ledger: ledgerSummary, problems, notices };
+  return { ok: problems.length === 0, blobs: { checked, bytes }, tombstones, ledger: ledgerSummary, problems, notices };
 }

@@ -33,6 +33,15 @@ export async function serveCommand(app: App): Promise<number> {
   const signer = setInterval(() => {
     app.ledger.signHead().catch((e: unknown) => log.error({ err: e }, 'signing a tree head failed'));
   }, config.treeHeadIntervalMs);
+  // The daily retention run: finish interrupted deletions, list what expired, propose batches for
+  // approval, execute approved batches whose recovery window has passed. First run a minute after start.
+  const retentionRun = () =>
+    app.retention
+      .run({ dryRun: false })
+      .then((r) => log.info({ expired: r.expired, bytes: r.bytes, proposed: r.proposed.length, executed: r.executed, swept: r.swept }, 'retention run'))
+      .catch((e: unknown) => log.error({ err: e }, 'retention run failed'));
+  const retentionFirst = config.runJobs ? setTimeout(() => void retentionRun(), 60_000) : undefined;
+  const retentionDaily = config.runJobs ? setInterval(() => void retentionRun(), 24 * 3600_000) : undefined;
   await server.listen({ host: config.host, port: config.port });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -43,6 +52,8 @@ export async function serveCommand(app: App): Promise<number> {
   });
   log.info('shutting down');
   clearInterval(signer);
+  clearTimeout(retentionFirst);
+  clearInterval(retentionDaily);
   await server.close();
   await app.jobs.stop();
   await app.ledger.signHead();

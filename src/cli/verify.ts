@@ -13,7 +13,7 @@ export async function verifyCommand(app: App, flags: GlobalFlags): Promise<numbe
   } else {
     const lines = [
       `ledger: ${report.ledger.entries} entries, ${report.ledger.heads} signed heads${report.ledger.unsignedEntries ? `, ${report.ledger.unsignedEntries} entries after the latest head` : ''}`,
-      `originals: ${report.blobs.checked} re-hashed (${humanBytes(report.blobs.bytes)})`,
+      `originals: ${report.blobs.checked - report.tombstones} re-hashed (${humanBytes(report.blobs.bytes)})${report.tombstones > 0 ? `; ${report.tombstones} deleted by retention, each with its tombstone and ledger entry` : ''}`,
       ...report.problems.map((p) => `PROBLEM ${p.kind} at ${printable(p.location)}: ${p.message}`),
       ...report.notices.map((p) => `notice ${p.kind} at ${printable(p.location)}: ${p.message}`),
       report.ok ? 'OK: every original, ledger entry and signed tree head is intact' : `FAILED: ${report.problems.length} problem(s)`,

@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import { accessRoutes } from '../access/index.js';
 import { auditRoutes } from '../audit/routes.js';
 import { caseRoutes } from '../cases/index.js';
+import { retentionRoutes } from '../retention/index.js';
 import { deviceRoutes } from '../devices/routes.js';
 import type { Actor, AuthzTraceEntry } from '../identity/index.js';
 import { directoryRoutes } from '../identity/directory-routes.js';
@@ -113,6 +114,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(deviceRoutes(app));
   await server.register(accessRoutes(app));
   await server.register(caseRoutes(app));
+  await server.register(retentionRoutes(app));
   for (const plugin of opts.plugins ?? []) await server.register(plugin);
 
   await server.register(webApp({ siteName: app.config.siteName }));

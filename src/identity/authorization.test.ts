@@ -25,10 +25,10 @@ const CAN: Record<RoleId, string> = {
   officer: 'search read view request device.read fault unit.read verify case.read case case.link wr.file',
   custodian: 'device.register issue return inspect fault repair device.read unit.read user.read verify',
   collector: 'search read import view request device.read fault unit.read user.read verify',
-  dispatcher: 'search read update import sensitive view download export delete request list device.read unit.read user.read audit verify case.read case case.link wr.file',
-  approver: 'search read sensitive view download export request approve revoke list device.read unit.read user.read audit verify case.read case case.link wr.approve',
-  supervisor: 'search read view download export request list device.read unit.read user.read audit verify case.read case case.link wr.file',
-  admin: 'unit.read unit user.read user settings audit verify',
+  dispatcher: 'search read update import sensitive view download export delete request list device.read unit.read user.read audit verify case.read case case.link wr.file r.read r.mark r.propose r.restore',
+  approver: 'search read sensitive view download export request approve revoke list device.read unit.read user.read audit verify case.read case case.link wr.approve r.read r.mark r.hold r.propose r.approve r.restore',
+  supervisor: 'search read view download export request list device.read unit.read user.read audit verify case.read case case.link wr.file r.read r.mark r.hold',
+  admin: 'unit.read unit user.read user settings audit verify r.read profile',
 };
 const WORD: Record<AuthzAction, string> = {
   'recording.search': 'search',
@@ -63,6 +63,13 @@ const WORD: Record<AuthzAction, string> = {
   'case.link': 'case.link',
   'work_record.file': 'wr.file',
   'work_record.approve': 'wr.approve',
+  'retention.read': 'r.read',
+  'retention.mark': 'r.mark',
+  'retention.hold': 'r.hold',
+  'retention.propose': 'r.propose',
+  'retention.approve': 'r.approve',
+  'retention.restore': 'r.restore',
+  'profile.manage': 'profile',
 };
 const roleCan = (r: RoleId, a: AuthzAction) => CAN[r].split(' ').includes(WORD[a]);
 

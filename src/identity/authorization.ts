@@ -40,6 +40,13 @@ export const ACTIONS = [
   'case.link',
   'work_record.file',
   'work_record.approve',
+  'retention.read',
+  'retention.mark',
+  'retention.hold',
+  'retention.propose',
+  'retention.approve',
+  'retention.restore',
+  'profile.manage',
 ] as const;
 export type AuthzAction = (typeof ACTIONS)[number];
 
@@ -65,19 +72,19 @@ export const ROLE_ACTIONS: Readonly<Record<RoleId, readonly AuthzAction[]>> = {
   dispatcher: [
     'recording.search', 'recording.read', 'recording.update', 'recording.import', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export', 'recording.delete',
     'access.request', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify',
-    'case.read', 'case.manage', 'case.link', 'work_record.file',
+    'case.read', 'case.manage', 'case.link', 'work_record.file', 'retention.read', 'retention.mark', 'retention.propose', 'retention.restore',
   ],
   approver: [
     'recording.search', 'recording.read', 'recording.mark_sensitive', 'recording.view', 'recording.download', 'recording.export',
     'access.request', 'access.approve', 'access.revoke', 'access.list', 'device.read', 'unit.read', 'user.read', 'audit.read', 'audit.verify',
-    'case.read', 'case.manage', 'case.link', 'work_record.approve',
+    'case.read', 'case.manage', 'case.link', 'work_record.approve', 'retention.read', 'retention.mark', 'retention.hold', 'retention.propose', 'retention.approve', 'retention.restore',
   ],
   supervisor: [
     'recording.search', 'recording.read', 'recording.view', 'recording.download', 'recording.export', 'access.request', 'access.list', 'device.read', 'unit.read', 'user.read',
-    'audit.read', 'audit.verify', 'case.read', 'case.manage', 'case.link', 'work_record.file',
+    'audit.read', 'audit.verify', 'case.read', 'case.manage', 'case.link', 'work_record.file', 'retention.read', 'retention.mark', 'retention.hold',
   ],
   // The administrator manages people and settings and never touches content, grant or not.
-  admin: ['unit.read', 'unit.manage', 'user.read', 'user.manage', 'settings.manage', 'audit.read', 'audit.verify'],
+  admin: ['unit.read', 'unit.manage', 'user.read', 'user.manage', 'settings.manage', 'audit.read', 'audit.verify', 'retention.read', 'profile.manage'],
 };
 
 export interface AuthzActor {

@@ -38,8 +38,13 @@ export interface DerivativeDeps {
  * `derivatives/`, never into the blob store: originals stay untouched. Idempotent: a job whose
  * output exists is skipped.
  */
+/** Where a recording's derivatives live under the derivatives root. */
+export function derivativeDirOf(root: string, recordingId: string): string {
+  return path.join(root, recordingId.slice(0, 2), recordingId);
+}
+
 export function derivativeJobs(d: DerivativeDeps): JobCatalogue {
-  const dirOf = (id: string) => path.join(d.root, id.slice(0, 2), id);
+  const dirOf = (id: string) => derivativeDirOf(d.root, id);
 
   async function store(recordingId: string, kind: DerivativeRow['kind'], tmp: string, final: string): Promise<JobOutcome> {
     await rename(tmp, final);

@@ -17,6 +17,10 @@ export interface RecordingQuery {
   maxSensitivity?: number | undefined;
   /** Only this officer's recordings (officers see their own). */
   officerId?: string | undefined;
+  late?: boolean | undefined;
+  /** Tombstoned recordings: left out (default), included, or only they. */
+  deleted?: 'exclude' | 'include' | 'only' | undefined;
+  code?: string | undefined;
   order: 'asc' | 'desc';
   limit: number;
   /** Keyset position: the (started_at, id) of the last row of the previous page. */
@@ -42,6 +46,27 @@ export class RecordingsRepo {
     return ex.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async unitCode(ex: Executor, unitId: string): Promise<string> {
+    const u = await ex.selectFrom('units').select('code').where('id', '=', unitId).executeTakeFirst();
+    return u?.code ?? 'U';
+  }
+
+  /** The next sequence number for a unified-code prefix: an atomic counter, safe under concurrent imports. */
+  async nextSequence(ex: Executor, prefix: string): Promise<number> {
+    const r = await ex
+      .insertInto('code_sequences')
+      .values({ prefix, last: 1 })
+      .onConflict((oc) => oc.column('prefix').doUpdateSet((eb) => ({ last: eb('code_sequences.last', '+', 1) })))
+      .returning('last')
+      .executeTakeFirstOrThrow();
+    return Number(r.last);
+  }
+
+  /** Recordings imported before codes existed, oldest first. */
+  withoutCode(limit: number): Promise<RecordingRow[]> {
+    return this.db.kysely.selectFrom('recordings').selectAll().where('code', 'is', null).orderBy('started_at').orderBy('id').limit(limit).execute();
+  }
+
   async insert(trx: Trx, row: RecordingRow): Promise<void> {
     await trx.insertInto('recordings').values(row).execute();
   }
@@ -65,6 +90,10 @@ export class RecordingsRepo {
     if (q.to !== undefined) query = query.where('started_at', '<', q.to);
     if (q.damaged !== undefined) query = query.where('damaged', '=', q.damaged ? 1 : 0);
     if (q.officerId !== undefined) query = query.where('officer_id', '=', q.officerId);
+    if (q.late !== undefined) query = query.where('late_import', '=', q.late ? 1 : 0);
+    if ((q.deleted ?? 'exclude') === 'exclude') query = query.where('deleted_at', 'is', null);
+    else if (q.deleted === 'only') query = query.where('deleted_at', 'is not', null);
+    if (q.code !== undefined) query = query.where('code', '=', q.code);
     if (q.maxSensitivity !== undefined && q.maxSensitivity < 3) query = query.where('sensitivity', '<=', q.maxSensitivity);
     if (q.text) {
       // Case-insensitive on both dialects: SQLite's LIKE already is (ASCII); PostgreSQL's is not, so

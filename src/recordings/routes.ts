@@ -45,9 +45,19 @@ const RecordingView = z.object({
   updatedAt: z.number(),
   sensitivity: z.number().describe('0 none · 1 privacy · 2 commercial secret · 3 state secret'),
   officerId: z.string().nullable(),
+  code: z.string().nullable().describe('统一编码: unit-device-date-sequence'),
+  profileVersion: z.string().nullable().describe('the regulation profile version governing it, id@version'),
+  uploadDeadlineAt: z.number().nullable().describe('R-24H: when it had to be stored'),
+  deletedAt: z.number().nullable().describe('set when the retention process deleted the original (a tombstone remains)'),
 });
 
 const RecordingDetail = RecordingView.extend({
+  retainUntil: z.number().nullable().describe('first instant it may be deleted; null: kept indefinitely'),
+  retentionBasis: z.array(z.string()).describe('the rules that set retainUntil'),
+  longTerm: z.array(z.object({ id: z.string(), reasonId: z.string(), markedAt: z.number(), markedBy: z.string().nullable(), note: z.string().nullable() })),
+  holds: z.array(z.object({ id: z.string(), reason: z.string(), reference: z.string().nullable(), placedAt: z.number(), placedBy: z.string().nullable() })),
+  tombstone: z.object({ deletedAt: z.number(), batchId: z.string(), reason: z.string(), approvers: z.unknown() }).nullable(),
+  caseIds: z.array(z.string()),
   sourcePath: z.string(),
   media: z.unknown(),
   derivatives: z.array(z.object({ kind: z.string(), size: z.number(), sha256: z.string(), createdAt: z.number() })),
@@ -92,6 +102,9 @@ export function recordingRoutes(app: App): FastifyPluginAsync {
           to: instant.optional(),
           q: z.string().max(200).optional().describe('text in file name, title or description'),
           damaged: z.enum(['true', 'false']).optional(),
+          late: z.enum(['true', 'false']).optional().describe('imported after its profile deadline (R-24H)'),
+          deleted: z.enum(['exclude', 'include', 'only']).default('exclude').describe('tombstoned recordings (deleted originals)'),
+          code: z.string().max(80).optional().describe('统一编码, exact'),
           order: z.enum(['asc', 'desc']).default('desc'),
           limit: z.coerce.number().int().min(1).max(500).default(50),
           cursor: z.string().max(500).optional(),
@@ -102,7 +115,21 @@ export function recordingRoutes(app: App): FastifyPluginAsync {
         const q = req.query;
         return app.recordings.search(
           req.actor!,
-          { unitId: q.unit, deviceSerial: q.device, officerBadge: q.officer, from: q.from, to: q.to, text: q.q, damaged: q.damaged === undefined ? undefined : q.damaged === 'true', order: q.order, limit: q.limit, cursor: q.cursor },
+          {
+            unitId: q.unit,
+            deviceSerial: q.device,
+            officerBadge: q.officer,
+            from: q.from,
+            to: q.to,
+            text: q.q,
+            damaged: q.damaged === undefined ? undefined : q.damaged === 'true',
+            late: q.late === undefined ? undefined : q.late === 'true',
+            deleted: q.deleted,
+            code: q.code,
+            order: q.order,
+            limit: q.limit,
+            cursor: q.cursor,
+          },
           requestMeta(req),
         );
       },

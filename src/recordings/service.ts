@@ -4,8 +4,10 @@ import { auditActor, clampSensitivity, recordingVisibility, type Actor, type Aut
 import type { FsBlobStore } from '../platform/blobs/fs-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import { Conflict, Forbidden, Gone, Invalid, NotFound } from '../platform/errors.js';
 import type { ContentGrants, GrantCheck } from './grants.js';
+import type { CaseFacet, ImportRules, RecordingAnnotators, RetentionFacet } from './import-rules.js';
+import { codeOf, codePrefix } from './unified-code.js';
 import { newId } from '../platform/ids.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import type { MediaFacts } from '../platform/media/ffmpeg.js';
@@ -77,9 +79,15 @@ export interface RecordingView {
   updatedAt: number;
   sensitivity: number;
   officerId: string | null;
+  /** 统一编码. */
+  code: string | null;
+  /** The regulation profile version that governs it (`id@version`). */
+  profileVersion: string | null;
+  uploadDeadlineAt: number | null;
+  deletedAt: number | null;
 }
 
-export interface RecordingDetail extends RecordingView {
+export interface RecordingDetail extends RecordingView, RetentionFacet, CaseFacet {
   sourcePath: string;
   media: unknown;
   derivatives: Array<{ kind: string; size: number; sha256: string; createdAt: number }>;
@@ -132,9 +140,18 @@ export class RecordingsService {
     private readonly blobs: FsBlobStore,
     private readonly authz: Authorizer,
     private readonly grants: ContentGrants,
+    private readonly rules: ImportRules,
     private readonly clock: Clock,
     private readonly uploadDeadlineHours: number,
+    private readonly timeZone: string,
   ) {}
+
+  private annotators: RecordingAnnotators = {};
+
+  /** Registers the capabilities that describe a recording further (retention, cases); see import-rules.ts. */
+  useAnnotators(a: RecordingAnnotators): void {
+    this.annotators = { ...this.annotators, ...a };
+  }
 
   /**
    * Turns a stored, verified blob into a recording: blob row, recording row and ledger entry in one
@@ -145,6 +162,7 @@ export class RecordingsService {
     const now = this.clock.now();
     const start = deviceStartTime({ fileNameStart: f.fileNameStart, containerCreation: f.media.creationTime, fileMtime: f.fileMtime, importedAt: now });
     const t = recordingTimes(start.at, f.media.durationMs, f.clockOffsetMs, now);
+    const governing = await this.rules.governing(f.unitId, { startedAt: t.startedAt, endedAt: t.endedAt });
     const row: RecordingRow = {
       id: newId(now),
       blob_sha256: f.sha256,
@@ -186,11 +204,21 @@ export class RecordingsService {
       updated_at: now,
       sensitivity: 0,
       officer_id: f.officerId ?? null,
+      profile_id: governing.profileId,
+      profile_version: governing.profileVersion,
+      upload_deadline_at: governing.uploadDeadlineAt,
+      late_import: governing.uploadDeadlineAt === null ? null : now > governing.uploadDeadlineAt ? 1 : 0,
+      code: null,
+      deleted_at: null,
+      deletion_batch_id: null,
     };
     return this.db.transact(async (trx) => {
       await this.repo.ensureBlob(trx, f.sha256, f.size, now);
       const existing = await this.repo.byBlob(f.sha256, trx);
       if (existing) return { status: 'duplicate', recording: existing } as const;
+      // 统一编码: the next sequence for this unit, device and day, from an atomic counter.
+      const prefix = codePrefix(await this.repo.unitCode(trx, f.unitId), f.deviceSerial, t.startedAt, this.timeZone);
+      row.code = codeOf(prefix, await this.repo.nextSequence(trx, prefix));
       await this.repo.insert(trx, row);
       await this.ledger.append(trx, {
         actor: auditActor(actor),
@@ -213,6 +241,10 @@ export class RecordingsService {
           clockOffsetMs: f.clockOffsetMs,
           importDelayMs: t.importDelayMs,
           damaged: row.damaged === 1,
+          code: row.code,
+          profile: `${governing.profileId}@${governing.profileVersion}`,
+          uploadDeadlineAt: row.upload_deadline_at,
+          late: row.late_import === 1,
         },
       });
       for (const job of DERIVATIVE_PIPELINE) await this.jobs.enqueue(trx, job, { recordingId: row.id });
@@ -257,12 +289,32 @@ export class RecordingsService {
   async detail(actor: Actor, id: string, meta: RequestMeta): Promise<RecordingDetail> {
     const row = await this.authorized(actor, id, 'recording.read', meta);
     const derivatives = await this.repo.derivatives(id);
+    const retention: RetentionFacet = (await this.annotators.retention?.describe(row)) ?? { retainUntil: null, retentionBasis: [], longTerm: [], holds: [], tombstone: null };
+    const caseIds = (await this.annotators.cases?.caseIdsOf(actor, row)) ?? [];
     return {
       ...this.view(row),
+      ...retention,
+      caseIds,
       sourcePath: row.source_path,
       media: row.media ? (JSON.parse(row.media) as unknown) : null,
       derivatives: derivatives.map((d) => ({ kind: d.kind, size: d.size, sha256: d.sha256, createdAt: d.created_at })),
     };
+  }
+
+  /** Gives a unified code (统一编码) to recordings imported before codes existed, oldest first. */
+  async assignMissingCodes(): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const rows = await this.repo.withoutCode(500);
+      if (rows.length === 0) return n;
+      await this.db.transact(async (trx) => {
+        for (const r of rows) {
+          const prefix = codePrefix(await this.repo.unitCode(trx, r.unit_id), r.device_serial, r.started_at, this.timeZone);
+          await this.repo.update(trx, r.id, { code: codeOf(prefix, await this.repo.nextSequence(trx, prefix)) });
+        }
+      });
+      n += rows.length;
+    }
   }
 
   /** Changes descriptive metadata (never the original's facts); the change and its entry commit together. */
@@ -298,6 +350,7 @@ export class RecordingsService {
     // so someone who may not know the recording learns nothing from the lookup.
     const grant = await this.grants.check(actor.id, id, action);
     const row = await this.authorized(actor, id, action, meta, grant);
+    if (row.deleted_at !== null) throw Gone('recording_deleted', 'the original was deleted by the retention process; its tombstone remains');
     let handle: ContentHandle;
     let served: 'original' | 'proxy' = 'original';
     if (action === 'recording.download' || row.playable === 1) {
@@ -357,7 +410,8 @@ export class RecordingsService {
       endedAt: r.ended_at,
       durationMs: r.duration_ms,
       importDelayMs: r.import_delay_ms,
-      lateImport: isLateImport(r.import_delay_ms, this.uploadDeadlineHours),
+      // The profile's deadline when the recording has one; before profiles, the configured hours.
+      lateImport: r.late_import !== null ? r.late_import === 1 : r.upload_deadline_at === null && r.profile_id === null && isLateImport(r.import_delay_ms, this.uploadDeadlineHours),
       container: r.container,
       videoCodec: r.video_codec,
       audioCodec: r.audio_codec,
@@ -374,6 +428,10 @@ export class RecordingsService {
       updatedAt: r.updated_at,
       sensitivity: clampSensitivity(r.sensitivity),
       officerId: r.officer_id,
+      code: r.code,
+      profileVersion: r.profile_id === null ? null : `${r.profile_id}@${r.profile_version ?? 0}`,
+      uploadDeadlineAt: r.upload_deadline_at,
+      deletedAt: r.deleted_at,
     };
   }
 }

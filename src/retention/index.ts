@@ -36,3 +36,7 @@ export {
   type LinkedCase,
 } from './retention-rules.js';
 export { uploadDeadline, uploadTimeliness, isLate, governingUploadRule, type UploadTiming, type UploadDeadline, type UploadTimeliness } from './upload-deadline.js';
+export { ProfilesService, type ProfileSummary, type UnitProfile } from './profiles-service.js';
+export { RetentionService, type DryRunReport, type RunReport, type BatchView } from './service.js';
+export { RetentionRepo } from './repo.js';
+export { retentionRoutes } from './routes.js';

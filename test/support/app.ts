@@ -88,7 +88,7 @@ const media = resolveMediaBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprob
 export const FFMPEG = media.ffmpeg;
 
 /** Makes a real, small video with ffmpeg (H.264/AAC MP4 by default). */
-export async function makeVideo(file: string, opts: { seconds?: number; codec?: 'h264' | 'mpeg4'; size?: string; location?: string; creationTime?: string; fps?: number; audio?: boolean } = {}): Promise<void> {
+export async function makeVideo(file: string, opts: { seconds?: number; codec?: 'h264' | 'mpeg4'; size?: string; location?: string; creationTime?: string; fps?: number; audio?: boolean; title?: string } = {}): Promise<void> {
   const audio = opts.audio ?? true;
   const args = ['-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${opts.size ?? '160x120'}:rate=${opts.fps ?? 15}`];
   if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440');
@@ -96,6 +96,7 @@ export async function makeVideo(file: string, opts: { seconds?: number; codec?: 
   if (audio) args.push('-c:a', 'aac', '-shortest');
   if (opts.location) args.push('-metadata', `location=${opts.location}`);
   if (opts.creationTime) args.push('-metadata', `creation_time=${opts.creationTime}`);
+  if (opts.title) args.push('-metadata', `title=${opts.title}`);
   args.push(file);
   await run(FFMPEG, args);
 }

@@ -134,6 +134,22 @@ export class FsBlobStore {
     return createReadStream(this.pathOf(sha256), { ...range, highWaterMark: 1024 * 1024 });
   }
 
+  /**
+   * Removes a stored original. Only the retention process calls this, after the recording's
+   * tombstone committed (DESIGN invariant 1); a blob already gone is fine (a resumed deletion).
+   */
+  async discard(sha256: string): Promise<boolean> {
+    const file = this.pathOf(sha256);
+    try {
+      await unlink(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    await fsyncDir(path.dirname(file));
+    return true;
+  }
+
   /** Every stored blob, by walking the tree (for verify: finds blobs the database doesn't know). */
   async *list(): AsyncGenerator<BlobEntry> {
     const base = path.join(this.root, 'sha256');

@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-authority.js';
 import * as m003 from './migrations/003-access.js';
 import * as m004 from './migrations/004-devices.js';
 import * as m005 from './migrations/005-cases.js';
+import * as m006 from './migrations/006-retention.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003-access': m003,
   '004-devices': m004,
   '005-cases': m005,
+  '006-retention': m006,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -145,6 +145,18 @@ export interface RecordingTable {
   sensitivity: number;
   /** The responsible officer (user id), when known. */
   officer_id: string | null;
+  /** The regulation profile version that governed the recording when it was imported. */
+  profile_id: string | null;
+  profile_version: number | null;
+  /** R-24H: when it had to be stored by its profile; null when the profile sets no deadline. */
+  upload_deadline_at: number | null;
+  /** 1 late, 0 on time, null unknown. */
+  late_import: number | null;
+  /** 统一编码: unit, device, local date and sequence; unique and stable. */
+  code: string | null;
+  /** Set once, by the retention process, when the original was deleted (a tombstone keeps its facts). */
+  deleted_at: number | null;
+  deletion_batch_id: string | null;
 }
 
 export interface DerivativeTable {
@@ -425,6 +437,109 @@ export interface WorkRecordTable {
   filed_at: number;
 }
 
+export interface CodeSequenceTable {
+  prefix: string;
+  last: number;
+}
+
+export interface ProfileTable {
+  id: string;
+  version: number;
+  kind: 'regulation' | 'practice' | 'default';
+  name_zh: string;
+  name_en: string;
+  /** SHA-256 of the canonical JSON body. */
+  hash: string;
+  /** The profile, JSON. */
+  body: string;
+  origin: 'shipped' | 'custom';
+  /** For an agency's edited copy: the `id@version` it started from. */
+  based_on: string | null;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface UnitProfileTable {
+  unit_id: string;
+  profile_id: string;
+  profile_version: number;
+  assigned_at: number;
+  assigned_by: string | null;
+}
+
+export interface LongTermMarkTable {
+  id: string;
+  recording_id: string;
+  reason_id: string;
+  note: string | null;
+  marked_by: string | null;
+  marked_at: number;
+  lifted_by: string | null;
+  lifted_at: number | null;
+  lift_reason: string | null;
+}
+
+export interface LegalHoldTable {
+  id: string;
+  recording_id: string;
+  reason: string;
+  reference: string | null;
+  placed_by: string | null;
+  placed_at: number;
+  lifted_by: string | null;
+  lifted_at: number | null;
+  lift_reason: string | null;
+}
+
+export interface DeletionBatchTable {
+  id: string;
+  /** `expired`: past retention; `non_work`: early deletion of recordings that are not work (R-DELETE). */
+  kind: 'expired' | 'non_work';
+  status: 'proposed' | 'approved' | 'rejected' | 'restored' | 'executed';
+  unit_id: string;
+  reason_text: string | null;
+  recordings: number;
+  bytes: number;
+  proposed_by: string | null;
+  proposed_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  /** Until when an approved batch can still be restored (the recovery window). */
+  recovery_until: number | null;
+  restored_by: string | null;
+  restored_at: number | null;
+  restore_reason: string | null;
+  executed_at: number | null;
+}
+
+export interface DeletionBatchItemTable {
+  batch_id: string;
+  recording_id: string;
+  sha256: string;
+  size: number;
+  outcome: 'pending' | 'deleted' | 'kept';
+  kept_reason: string | null;
+}
+
+/** What stays of a deleted recording, forever: provable facts, no bytes. */
+export interface TombstoneTable {
+  recording_id: string;
+  sha256: string;
+  size: number;
+  unit_id: string;
+  device_serial: string | null;
+  officer_badge: string | null;
+  started_at: number;
+  ended_at: number | null;
+  deleted_at: number;
+  batch_id: string;
+  reason: string;
+  /** JSON: who proposed and who approved. */
+  approvers: string;
+  ledger_seq: number;
+}
+
 export interface DB {
   units: UnitTable;
   users: UserTable;
@@ -447,6 +562,14 @@ export interface DB {
   cases: CaseTable;
   case_recordings: CaseRecordingTable;
   work_records: WorkRecordTable;
+  profiles: ProfileTable;
+  code_sequences: CodeSequenceTable;
+  unit_profiles: UnitProfileTable;
+  long_term_marks: LongTermMarkTable;
+  legal_holds: LegalHoldTable;
+  deletion_batches: DeletionBatchTable;
+  deletion_batch_items: DeletionBatchItemTable;
+  tombstones: TombstoneTable;
   devices: DeviceTable;
   device_loans: DeviceLoanTable;
   device_checks: DeviceCheckTable;
