@@ -249,6 +249,26 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
     for (const id of [...protectedIds, rec.tobacco!]) expect(existsSync(t.app.blobs.pathOf((await t.app.recordingsRepo.byId(id))!.blob_sha256)), id).toBe(true);
   });
 
+  it('browses by year, month and day, and finds recordings by case and supervised party', async () => {
+    const year = await ok<{ period: string; buckets: Array<{ key: string; count: number }> }>(await api('disp', 'GET', '/api/recordings/calendar?year=2025'));
+    expect(year.period).toBe('2025');
+    const jan = year.buckets.find((b) => b.key === '2025-01')!;
+    expect(jan.count).toBeGreaterThanOrEqual(7);
+    const month = await ok<{ buckets: Array<{ key: string; count: number; from: number }> }>(await api('disp', 'GET', '/api/recordings/calendar?year=2025&month=1'));
+    const day = month.buckets.find((b) => b.key === '2025-01-10')!;
+    expect(day.count).toBe(jan.count);
+    expect(day.from).toBe(Date.parse('2025-01-09T16:00:00Z'));
+    const traffic = await ok<{ buckets: Array<{ count: number }> }>(await api('disp', 'GET', `/api/recordings/calendar?year=2025&month=1&unit=${unit.tobacco}`));
+    expect(traffic.buckets.reduce((s, b) => s + b.count, 0)).toBe(1);
+    const c = await ok<{ id: string }>(await api('legal', 'POST', '/api/cases', { number: 'T-2026-9', title: 'Shop inspection', unitId: unit.hr, supervisedParty: '某某商贸有限公司' }), 201);
+    await ok(await api('legal', 'POST', `/api/cases/${c.id}/recordings`, { recordingIds: [rec.hr] }));
+    const byCase = await ok<{ items: Array<{ id: string }> }>(await api('disp', 'GET', `/api/recordings?case=${c.id}`));
+    expect(byCase.items.map((i) => i.id)).toEqual([rec.hr]);
+    const byParty = await ok<{ items: Array<{ id: string }> }>(await api('disp', 'GET', `/api/recordings?party=${encodeURIComponent('商贸')}`));
+    expect(byParty.items.map((i) => i.id)).toEqual([rec.hr]);
+    await ok(await api('legal', 'DELETE', `/api/cases/${c.id}/recordings/${rec.hr}`, { reason: 'test done' }));
+  });
+
   it('an import is late or on time by its profile’s deadline', async () => {
     clock.set(MADE + 25 * 3600_000);
     const late = await importAt(t.app, media.dir, 'late.mp4', unit.hr!, MADE);
@@ -256,6 +276,11 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
     expect(d.lateImport).toBe(true);
     const lateList = await ok<{ items: Array<{ id: string }> }>(await api('disp', 'GET', '/api/recordings?late=true&deleted=include'));
     expect(lateList.items.map((i) => i.id)).toContain(late);
+    const onTime = await importAt(t.app, media.dir, 'ontime.mp4', unit.hr!, MADE + 24 * 3600_000);
+    expect((await ok<{ lateImport: boolean }>(await api('disp', 'GET', `/api/recordings/${onTime}`))).lateImport).toBe(false);
+    const report = await ok<{ byUnit: Array<{ unitId: string; late: number; onTime: number }> }>(await api('disp', 'GET', `/api/recordings/timeliness?from=${MADE - DAY}&to=${MADE + 2 * DAY}`));
+    // The HR profile wants recordings stored the same day: the two imported a day later are late.
+    expect(report.byUnit.find((u) => u.unitId === unit.hr)).toMatchObject({ late: 2, onTime: 1 });
   });
 });
 

@@ -112,6 +112,8 @@ describe('every /api route asks the authorization rule', () => {
       },
       { key: 'GET /api/recordings', run: () => call('sup', 'GET', '/api/recordings') },
       { key: 'GET /api/recordings/:id', run: () => call('sup', 'GET', `/api/recordings/${ids.rec1}`) },
+      { key: 'GET /api/recordings/calendar', run: () => call('sup', 'GET', `/api/recordings/calendar?year=${new Date().getUTCFullYear()}`) },
+      { key: 'GET /api/recordings/timeliness', run: () => call('sup', 'GET', `/api/recordings/timeliness?from=0&to=${Date.now()}`) },
       { key: 'PATCH /api/recordings/:id', run: () => call('disp', 'PATCH', `/api/recordings/${ids.rec1}`, { title: 'Inspection, 3rd street' }) },
       { key: 'PUT /api/recordings/:id/sensitivity', run: () => call('disp', 'PUT', `/api/recordings/${ids.rec2}/sensitivity`, { level: 0, reason: 'reviewed' }) },
       { key: 'GET /api/recordings/:id/thumbnails', run: () => call('sup', 'GET', `/api/recordings/${ids.rec1}/thumbnails`) },

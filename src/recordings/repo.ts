@@ -21,6 +21,10 @@ export interface RecordingQuery {
   /** Tombstoned recordings: left out (default), included, or only they. */
   deleted?: 'exclude' | 'include' | 'only' | undefined;
   code?: string | undefined;
+  /** Recordings linked to this case. */
+  caseId?: string | undefined;
+  /** Recordings linked to a case whose supervised party (被监督单位) contains this text. */
+  party?: string | undefined;
   order: 'asc' | 'desc';
   limit: number;
   /** Keyset position: the (started_at, id) of the last row of the previous page. */
@@ -94,6 +98,23 @@ export class RecordingsRepo {
     if ((q.deleted ?? 'exclude') === 'exclude') query = query.where('deleted_at', 'is', null);
     else if (q.deleted === 'only') query = query.where('deleted_at', 'is not', null);
     if (q.code !== undefined) query = query.where('code', '=', q.code);
+    if (q.caseId !== undefined) {
+      const caseId = q.caseId;
+      query = query.where((eb) => eb.exists(eb.selectFrom('case_recordings as l').select('l.case_id').whereRef('l.recording_id', '=', 'recordings.id').where('l.case_id', '=', caseId)));
+    }
+    if (q.party !== undefined) {
+      const pattern = `%${likeEscape(q.party)}%`;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('case_recordings as l')
+            .innerJoin('cases as c', 'c.id', 'l.case_id')
+            .select('l.case_id')
+            .whereRef('l.recording_id', '=', 'recordings.id')
+            .where('c.supervised_party', 'like', pattern),
+        ),
+      );
+    }
     if (q.maxSensitivity !== undefined && q.maxSensitivity < 3) query = query.where('sensitivity', '<=', q.maxSensitivity);
     if (q.text) {
       // Case-insensitive on both dialects: SQLite's LIKE already is (ASCII); PostgreSQL's is not, so
@@ -116,6 +137,53 @@ export class RecordingsRepo {
       query = query.where((eb) => eb(eb.refTuple('started_at', 'id'), q.order === 'desc' ? '<' : '>', eb.tuple(startedAt, id)));
     }
     return query.orderBy('started_at', q.order).orderBy('id', q.order);
+  }
+
+  /**
+   * Counts by local period (day or month) for browsing by year/month/day: `offsetMs` shifts UTC
+   * to the site's local time; integer division groups on both dialects.
+   */
+  async calendar(q: { unitIds: string[]; from: number; to: number; offsetMs: number; bucketMs: number | 'month'; maxSensitivity: number; officerId?: string | undefined }): Promise<Array<{ startedAt: number; count: number; bytes: number }>> {
+    let query = this.db.kysely
+      .selectFrom('recordings')
+      .where('unit_id', 'in', q.unitIds.length > 0 ? q.unitIds : [''])
+      .where('started_at', '>=', q.from)
+      .where('started_at', '<', q.to)
+      .where('deleted_at', 'is', null);
+    if (q.maxSensitivity < 3) query = query.where('sensitivity', '<=', q.maxSensitivity);
+    if (q.officerId !== undefined) query = query.where('officer_id', '=', q.officerId);
+    // Days group by integer division; months are summed from days by the caller.
+    // The offset is a literal (a number this code computed), so the select and the group-by are the same expression on PostgreSQL.
+    const day = sql<number>`cast((started_at + ${sql.lit(Math.trunc(q.offsetMs))}) / 86400000 as integer)`;
+    const rows = await query
+      .select([day.as('day'), (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('size').as('bytes')])
+      .groupBy(day)
+      .orderBy(day)
+      .execute();
+    return rows.map((r) => ({ startedAt: Number(r.day) * 86_400_000 - q.offsetMs, count: Number(r.n), bytes: Number(r.bytes ?? 0) }));
+  }
+
+  /** R-24H: imports late and on time by unit and by officer, for recordings started in [from, to). */
+  async timeliness(q: { unitIds: string[]; from: number; to: number }): Promise<Array<{ unitId: string; officerBadge: string | null; officerId: string | null; late: number; onTime: number; unknown: number }>> {
+    const rows = await this.db.kysely
+      .selectFrom('recordings')
+      .select(['unit_id', 'officer_badge', 'officer_id', 'late_import', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('unit_id', 'in', q.unitIds.length > 0 ? q.unitIds : [''])
+      .where('started_at', '>=', q.from)
+      .where('started_at', '<', q.to)
+      .groupBy(['unit_id', 'officer_badge', 'officer_id', 'late_import'])
+      .execute();
+    const out = new Map<string, { unitId: string; officerBadge: string | null; officerId: string | null; late: number; onTime: number; unknown: number }>();
+    for (const r of rows) {
+      const key = `${r.unit_id}|${r.officer_badge ?? ''}|${r.officer_id ?? ''}`;
+      const e = out.get(key) ?? { unitId: r.unit_id, officerBadge: r.officer_badge, officerId: r.officer_id, late: 0, onTime: 0, unknown: 0 };
+      const n = Number(r.n);
+      if (r.late_import === 1) e.late += n;
+      else if (r.late_import === 0) e.onTime += n;
+      else e.unknown += n;
+      out.set(key, e);
+    }
+    return [...out.values()];
   }
 
   derivatives(recordingId: string): Promise<DerivativeRow[]> {

@@ -105,6 +105,8 @@ export function recordingRoutes(app: App): FastifyPluginAsync {
           late: z.enum(['true', 'false']).optional().describe('imported after its profile deadline (R-24H)'),
           deleted: z.enum(['exclude', 'include', 'only']).default('exclude').describe('tombstoned recordings (deleted originals)'),
           code: z.string().max(80).optional().describe('统一编码, exact'),
+          case: z.uuid().optional().describe('linked to this case'),
+          party: z.string().max(100).optional().describe('linked to a case of this supervised party (被监督单位)'),
           order: z.enum(['asc', 'desc']).default('desc'),
           limit: z.coerce.number().int().min(1).max(500).default(50),
           cursor: z.string().max(500).optional(),
@@ -126,6 +128,8 @@ export function recordingRoutes(app: App): FastifyPluginAsync {
             late: q.late === undefined ? undefined : q.late === 'true',
             deleted: q.deleted,
             code: q.code,
+            caseId: q.case,
+            party: q.party,
             order: q.order,
             limit: q.limit,
             cursor: q.cursor,
@@ -133,6 +137,35 @@ export function recordingRoutes(app: App): FastifyPluginAsync {
           requestMeta(req),
         );
       },
+    });
+
+    server.get('/api/recordings/calendar', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['recordings'],
+        summary: 'Browse by year, month and day: recordings per local month of a year, or per local day of a month (site time zone)',
+        querystring: z.object({ year: z.coerce.number().int().min(1970).max(2999), month: z.coerce.number().int().min(1).max(12).optional(), unit: z.uuid().optional() }),
+        response: { 200: z.object({ period: z.string(), buckets: z.array(z.object({ key: z.string(), from: z.number(), count: z.number(), bytes: z.number() })) }) },
+      },
+      handler: async (req) => app.recordings.calendar(req.actor!, { year: req.query.year, month: req.query.month, unitId: req.query.unit }, requestMeta(req)),
+    });
+
+    server.get('/api/recordings/timeliness', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['recordings'],
+        summary: 'R-24H: imports late and on time against their profile deadline, per unit and per officer, for recordings started in [from, to)',
+        querystring: z.object({ from: instant, to: instant, unit: z.uuid().optional() }),
+        response: {
+          200: z.object({
+            from: z.number(),
+            to: z.number(),
+            byUnit: z.array(z.object({ unitId: z.string(), late: z.number(), onTime: z.number(), unknown: z.number() })),
+            byOfficer: z.array(z.object({ officerId: z.string().nullable(), officerBadge: z.string().nullable(), late: z.number(), onTime: z.number(), unknown: z.number() })),
+          }),
+        },
+      },
+      handler: async (req) => app.recordings.timeliness(req.actor!, { from: req.query.from, to: req.query.to, unitId: req.query.unit }, requestMeta(req)),
     });
 
     server.get('/api/recordings/:id', {

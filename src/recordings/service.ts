@@ -8,6 +8,7 @@ import { Conflict, Forbidden, Gone, Invalid, NotFound } from '../platform/errors
 import type { ContentGrants, GrantCheck } from './grants.js';
 import type { CaseFacet, ImportRules, RecordingAnnotators, RetentionFacet } from './import-rules.js';
 import { codeOf, codePrefix } from './unified-code.js';
+import { localDay, periodRange } from './browse.js';
 import { newId } from '../platform/ids.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import type { MediaFacts } from '../platform/media/ffmpeg.js';
@@ -273,6 +274,55 @@ export class RecordingsService {
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return { items: page.map((r) => this.view(r)), nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * Browse by year/month/day (R-CLASSIFY): how many recordings (and bytes) each local month of a
+   * year, or each local day of a month, holds — within what the actor may see.
+   */
+  async calendar(actor: Actor, q: { year: number; month?: number | undefined; unitId?: string | undefined }, meta: RequestMeta): Promise<{ period: string; buckets: Array<{ key: string; from: number; count: number; bytes: number }> }> {
+    await this.authz.require(actor, 'recording.search', null, meta);
+    const v = recordingVisibility(actor);
+    const mine = await this.authz.subtreeIds(actor.unitId);
+    const unitIds = q.unitId ? (mine.includes(q.unitId) ? await this.authz.subtreeIds(q.unitId) : []) : mine;
+    const range = periodRange(q.year, q.month, this.timeZone);
+    const days = v.visible ? await this.repo.calendar({ ...range, unitIds, bucketMs: 86_400_000, maxSensitivity: v.maxSensitivity, officerId: v.officerId ?? undefined }) : [];
+    const buckets = new Map<string, { key: string; from: number; count: number; bytes: number }>();
+    for (const d of days) {
+      const day = localDay(d.startedAt, range.offsetMs);
+      const key = q.month === undefined ? day.slice(0, 7) : day;
+      const b = buckets.get(key) ?? { key, from: q.month === undefined ? periodRange(q.year, Number(key.slice(5, 7)), this.timeZone).from : d.startedAt, count: 0, bytes: 0 };
+      b.count += d.count;
+      b.bytes += d.bytes;
+      buckets.set(key, b);
+    }
+    return { period: q.month === undefined ? String(q.year) : `${q.year}-${String(q.month).padStart(2, '0')}`, buckets: [...buckets.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+  }
+
+  /** R-24H: late and on-time imports per unit and per officer, for recordings started in [from, to). */
+  async timeliness(actor: Actor, q: { from: number; to: number; unitId?: string | undefined }, meta: RequestMeta) {
+    await this.authz.require(actor, 'recording.search', null, meta);
+    const v = recordingVisibility(actor);
+    const mine = await this.authz.subtreeIds(actor.unitId);
+    const unitIds = q.unitId ? (mine.includes(q.unitId) ? await this.authz.subtreeIds(q.unitId) : []) : mine;
+    const rows = (await this.repo.timeliness({ unitIds, from: q.from, to: q.to })).filter((r) => v.officerId === null || r.officerId === v.officerId);
+    const sum = <K extends string>(key: (r: (typeof rows)[number]) => K) => {
+      const m = new Map<K, { late: number; onTime: number; unknown: number }>();
+      for (const r of rows) {
+        const e = m.get(key(r)) ?? { late: 0, onTime: 0, unknown: 0 };
+        e.late += r.late;
+        e.onTime += r.onTime;
+        e.unknown += r.unknown;
+        m.set(key(r), e);
+      }
+      return m;
+    };
+    const byUnit = [...sum((r) => r.unitId).entries()].map(([unitId, e]) => ({ unitId, ...e }));
+    const byOfficer = [...sum((r) => `${r.officerId ?? ''}|${r.officerBadge ?? ''}`).entries()].map(([k, e]) => {
+      const [officerId, officerBadge] = k.split('|');
+      return { officerId: officerId || null, officerBadge: officerBadge || null, ...e };
+    });
+    return { from: q.from, to: q.to, byUnit: byUnit.sort((a, b) => b.late - a.late), byOfficer: byOfficer.sort((a, b) => b.late - a.late) };
   }
 
   /**
