@@ -24,6 +24,14 @@ describe('ledger leaves', () => {
     );
   });
 
+  it('a details key named __proto__ stays a key and the leaf re-encodes to its own bytes', () => {
+    const details = JSON.parse('{"__proto__":{"x":1},"constructor":2}') as Record<string, unknown>;
+    const bytes = encodeLeaf(1, 0, { actor: null, action: 'a', details });
+    const leaf = decodeLeaf(bytes);
+    expect(Object.keys(leaf.details)).toEqual(['__proto__', 'constructor']);
+    expect(Buffer.from(canonicalJson(leaf))).toEqual(bytes);
+  });
+
   it('the fast reader rejects what is not a leaf', () => {
     for (const bad of ['', 'null', '[]', '{"v":2,"seq":1,"at":1,"action":"a","actor":null,"subject":null}', '{"v":1,"seq":"1","at":1,"action":"a","actor":null,"subject":null}', '{"v":1,"seq":1,"at":1,"action":"a","actor":{"id":5},"subject":null}', '{"v":1,"seq":1,"at":1,"action":"a","actor":null,"subject":{"type":"x"}}']) {
       expect(() => readLeafIndex(Buffer.from(bad)), bad).toThrow();

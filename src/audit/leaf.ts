@@ -70,5 +70,9 @@ export function readLeafIndex(bytes: Uint8Array): LeafIndex {
 
 /** Parses leaf bytes back into the entry; throws if they are not a well-formed leaf. */
 export function decodeLeaf(bytes: Uint8Array): Leaf {
-  return LeafSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  const raw = JSON.parse(Buffer.from(bytes).toString('utf8')) as { details?: unknown };
+  const leaf = LeafSchema.parse(raw);
+  // The details as JSON.parse built them: a key such as "__proto__" stays an own property (a schema
+  // copy would turn it into a prototype and the leaf would no longer re-encode to its own bytes).
+  return { ...leaf, details: raw.details as Leaf['details'] };
 }

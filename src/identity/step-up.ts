@@ -25,9 +25,12 @@ export class StepUp {
     return (await this.settings.authority()).stepUpStages.includes(stage);
   }
 
-  /** Passes when the stage needs no code, or the request carries a fresh valid one; otherwise audits and refuses (403). */
-  async require(actor: Actor, stage: StepUpStage, meta: RequestMeta): Promise<void> {
-    if (!(await this.required(stage))) return;
+  /**
+   * Passes when the stage needs no code, or the request carries a fresh valid one; otherwise audits
+   * and refuses (403). `alsoRequiredBy`: the governing regulation profile asks for it too.
+   */
+  async require(actor: Actor, stage: StepUpStage, meta: RequestMeta, alsoRequiredBy?: { profileStages: readonly string[] }): Promise<void> {
+    if (!(await this.required(stage)) && !alsoRequiredBy?.profileStages.includes(stage)) return;
     if (actor.via.kind === 'cli') return; // the operator at the server's console: no phone to ask
     const refuse = async (code: string, message: string) => {
       await this.ledger.record({ actor: auditActor(actor), action: 'auth.step_up_failed', subject: { type: 'user', id: actor.id }, ip: meta.ip, details: { stage, reason: code } });

@@ -11,7 +11,7 @@ import { failpoint } from '../platform/failpoints.js';
 import { newId } from '../platform/ids.js';
 import type { Logger } from '../platform/log.js';
 import type { MediaTools } from '../platform/media/ffmpeg.js';
-import { deviceStartTime } from '../recordings/timing.js';
+import { deviceStartTime } from '../recordings/index.js';
 import { parseRecorderFileName, type FileNamePattern } from './file-names.js';
 import { walkSource, type SourceFile } from './walk.js';
 

@@ -260,12 +260,15 @@ export class RetentionService {
     const b = await this.batchFor(actor, batchId, 'retention.approve', meta);
     if (b.status !== 'proposed') throw Conflict('batch_not_proposed', `this batch is ${b.status}`);
     if (b.proposed_by === actor.id) throw Forbidden('self_approval_forbidden', 'nobody approves a deletion they proposed');
-    await this.stepUp.require(actor, 'delete', meta);
     const items = await this.repo.items(batchId);
     const rows = await this.repo.recordings(items.map((i) => i.recording_id));
     for (const r of rows) await this.authz.require(actor, 'retention.approve', subjectOf(r), meta);
+    const governing = await this.profiles.forUnit(b.unit_id);
+    const profile = await this.profiles.profile(governing.profileId, governing.profileVersion);
+    // A dynamic password when the site settings or the unit's regulation profile ask for one at deletion.
+    await this.stepUp.require(actor, 'delete', meta, { profileStages: profile.stepUp.stages });
     const now = this.clock.now();
-    const windowDays = (await this.profiles.profile((await this.profiles.forUnit(b.unit_id)).profileId)).deletion.recoveryWindowDays;
+    const windowDays = profile.deletion.recoveryWindowDays;
     const until = recoveryWindowEnd(now, windowDays);
     await this.db.transact(async (trx) => {
       if (!(await this.repo.setBatch(trx, batchId, 'proposed', { status: 'approved', decided_by: actor.id, decided_at: now, decision_reason: reason?.trim() || null, recovery_until: until }))) throw Conflict('batch_not_proposed', 'decided meanwhile');

@@ -140,6 +140,9 @@ export function openDatabase(url: string): Database {
     // int8 (bigint) columns hold epoch milliseconds and sizes: well inside 2^53.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle client whose server went away (a restart, a dropped database) emits 'error'; without a
+    // listener that would crash the process. The pool discards the client; the next query reconnects.
+    pool.on('error', (err) => process.emitWarning(`PostgreSQL idle client error: ${err.message}`));
     return new Database(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', url.replace(/:[^:@/]*@/, ':***@'));
   }
   const file = url.startsWith('sqlite://') ? url.slice('sqlite://'.length) : url;
