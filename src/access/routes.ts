@@ -71,6 +71,24 @@ export function accessRoutes(app: App): FastifyPluginAsync {
       handler: async (req) => app.access.get(req.actor!, req.params.id, requestMeta(req)),
     });
 
+    server.get('/api/access-requests/:id/form.pdf', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['access'],
+        summary:
+          'The retrieval form (《行政执法全过程记录调用单》) of a request as a PDF (application/pdf, Chinese fonts embedded): requester, reason, decision, recordings, every use (查阅时间) with its ledger entry, and a signed tree head; the print is audited. Same visibility as GET /api/access-requests/{id}',
+        params: IdParams,
+      },
+      handler: async (req, reply) => {
+        const form = await app.access.retrievalForm(req.actor!, req.params.id, requestMeta(req), { timeZone: app.config.timeZone });
+        return reply
+          .type('application/pdf')
+          .header('Content-Disposition', `inline; filename="${form.fileName}"`)
+          .header('Cache-Control', 'private, no-store')
+          .send(form.pdf);
+      },
+    });
+
     server.post('/api/access-requests/:id/approve', {
       config: { auth: 'user' },
       schema: {

@@ -6,7 +6,8 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { recordingSubject, type ContentGrants, type ContentUse, type GrantCheck, type RecordingRow, type RecordingsRepo } from '../recordings/index.js';
 import { grantStanding } from './grant-state.js';
-import { CONTENT_ACTION_OF, requestActionOf, type AccessReason, type RequestAction } from './reasons.js';
+import { ACCESS_REASON_LABELS, CONTENT_ACTION_OF, requestActionOf, type AccessReason, type RequestAction } from './reasons.js';
+import { renderRetrievalForm, type FormPerson } from './retrieval-form.js';
 import type { AccessItemRow, AccessRepo, AccessRequestRow } from './repo.js';
 
 export interface NewAccessRequest {
@@ -284,6 +285,66 @@ export class AccessService implements ContentGrants {
 
   async uses(requestId: string) {
     return this.repo.usesOfRequest(requestId);
+  }
+
+  /**
+   * The retrieval form (调用单, R-ACCESS-LOG) of one request, as a PDF: who asked, why, the decision,
+   * the recordings and every use with its ledger entry. Whoever may `get` the request may print
+   * it; recordings they may not know about, and the uses of those, are counted, never named. The
+   * print is registered first (`access.form_print`), and the form shows that entry and a signed
+   * tree head that includes it, so each listed entry can be proven from the paper.
+   */
+  async retrievalForm(actor: Actor, id: string, meta: RequestMeta, site: { timeZone?: string | undefined } = {}): Promise<{ fileName: string; pdf: Buffer }> {
+    const v = await this.get(actor, id, meta);
+    const req = await this.repo.byId(id);
+    if (!req) throw NotFound('access_request_not_found', `no access request ${id}`);
+    const shown = new Map<string, RecordingRow>();
+    for (const r of v.recordings) {
+      const row = await this.recordings.byId(r.id);
+      if (row) shown.set(row.id, row);
+    }
+    const uses = await this.repo.usesOfRequest(id);
+    const visibleUses = uses.filter((u) => shown.has(u.recording_id));
+    const people = await this.people([req.requester_id, req.decided_by, req.revoked_by, actor.id]);
+    const who = (userId: string | null): FormPerson | null => {
+      const p = userId ? people.get(userId) : undefined;
+      return p ? { name: p.displayName, badge: p.badge } : null;
+    };
+    const units = new Map((await this.db.kysely.selectFrom('units').select(['id', 'name', 'parent_id']).execute()).map((u) => [u.id, u]));
+    const unitPath: string[] = [];
+    for (let u = units.get(req.requester_unit_id); u && unitPath.length < 64; u = u.parent_id ? units.get(u.parent_id) : undefined) unitPath.unshift(u.name);
+    const root = [...units.values()].find((u) => u.parent_id === null);
+
+    const printSeq = await this.ledger.record({
+      actor: auditActor(actor),
+      action: 'access.form_print',
+      subject: { type: 'access_request', id },
+      ip: meta.ip,
+      details: { recordings: shown.size, hiddenRecordings: v.hiddenRecordings, uses: visibleUses.length, hiddenUses: uses.length - visibleUses.length },
+    });
+    const head = await this.ledger.signHead();
+    const outcome = req.status === 'pending' ? null : req.status;
+    const pdf = await renderRetrievalForm({
+      siteName: root?.name ?? '',
+      timeZone: site.timeZone ?? 'Asia/Shanghai',
+      requestId: id,
+      state: v.state,
+      requester: { ...who(req.requester_id)!, unit: unitPath.join(' / ') },
+      action: req.action,
+      reason: { label: ACCESS_REASON_LABELS[v.reason]?.zh ?? v.reason, text: req.reason_text },
+      requestedAt: req.requested_at,
+      requestedUntil: req.requested_until,
+      decision: outcome && req.decided_at !== null ? { outcome, by: who(req.decided_by) ?? { name: '—', badge: null }, at: req.decided_at, reason: req.decision_reason, expiresAt: req.expires_at } : null,
+      revocation: req.revoked_at === null ? null : { by: who(req.revoked_by), at: req.revoked_at, reason: req.revoke_reason },
+      recordings: v.recordings.map((r) => ({ id: r.id, code: shown.get(r.id)?.code ?? null, fileName: r.originalName, deviceSerial: r.deviceSerial, officerBadge: r.officerBadge, startedAt: r.startedAt, sha256: shown.get(r.id)?.blob_sha256 ?? '', granted: r.granted })),
+      hiddenRecordings: v.hiddenRecordings,
+      uses: visibleUses.map((u) => ({ at: u.at, recordingId: u.recording_id, served: u.served_kind, sha256: u.sha256, range: u.byte_range, ip: u.ip, ledgerSeq: u.ledger_seq })),
+      hiddenUses: uses.length - visibleUses.length,
+      ledger: { printSeq, treeSize: head.size, root: head.root, signedAt: head.timestamp, keyId: head.keyId },
+      printedBy: who(actor.id) ?? { name: actor.displayName, badge: actor.badge },
+      generatedAt: this.clock.now(),
+    });
+    return { fileName: `retrieval-form-${id}.pdf`, pdf };
   }
 
   // ---- internals ----------------------------------------------------------------------------
