@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AccessRepo, AccessService } from './access/index.js';
-import { AuditLedger, AuditRepo, loadOrCreateSiteKey } from './audit/index.js';
+import { AuditLedger, AuditRepo, loadOrCreateSiteKey, verifySite } from './audit/index.js';
+import { VerifyJobs } from './audit/verify-job.js';
 import { CasesRepo, CasesService } from './cases/index.js';
 import type { Config } from './config.js';
 import { DevicesRepo, DevicesService } from './devices/index.js';
@@ -8,6 +9,7 @@ import { Authorizer, IdentityRepo, IdentityService, SecretBox, SessionService, S
 import { compilePatterns } from './ingest/file-names.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { FsBlobStore } from './platform/blobs/fs-store.js';
+import { HashPool } from './platform/blobs/hash-pool.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -19,6 +21,7 @@ import { resolveMediaBinaries } from './platform/media/binaries.js';
 import { MediaTools } from './platform/media/ffmpeg.js';
 import { derivativeDirOf, derivativeJobs, RecordingsRepo, RecordingsService } from './recordings/index.js';
 import { ProfilesService, RetentionRepo, RetentionService } from './retention/index.js';
+import { OverviewRepo, OverviewService } from './supervision/index.js';
 
 /** Every service of one Custodia site, wired once (the composition root; capabilities never wire each other). */
 export interface App {
@@ -52,6 +55,10 @@ export interface App {
   retention: RetentionService;
   /** The device registry and the issue/return desk. */
   devices: DevicesService;
+  /** The overview of a unit subtree (dashboard figures). */
+  overview: OverviewService;
+  /** "Verify now": one background site verification at a time, its progress and result. */
+  verification: VerifyJobs;
   ingest: IngestPipeline;
   /** True when this start created the site signing key (a new site). */
   siteKeyCreated: boolean;
@@ -66,7 +73,8 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
       await migrateToLatest(db);
       return loadOrCreateSiteKey(config.dataDir);
     });
-    const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+    const hashes = new HashPool();
+    const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), hashes);
     await blobs.init();
     const media = new MediaTools(resolveMediaBinaries({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, envPath: env.PATH }));
     const auditRepo = new AuditRepo(db);
@@ -95,6 +103,8 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
     jobs.register(derivativeJobs({ db, repo: recordingsRepo, ledger, blobs, media, clock, root: derivativesRoot }));
     const patterns = compilePatterns(config.fileNamePatterns);
     const devices = new DevicesService(db, new DevicesRepo(db), ledger, clock, authz, stepUp, identity, units);
+    const overview = new OverviewService(new OverviewRepo(db), authz, retention, clock, config.timeZone);
+    const verification = new VerifyJobs((onProgress) => verifySite(db, auditRepo, blobs, onProgress), ledger, clock);
     const ingest = new IngestPipeline({ db, blobs, media, recordings, ledger, clock, log, timeZone: config.timeZone, patterns, custody: devices, officers: identity });
     return {
       config,
@@ -119,9 +129,12 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
       profiles,
       retention,
       devices,
+      overview,
+      verification,
       ingest,
       siteKeyCreated: created,
       close: async () => {
+        await verification.settled();
         await jobs.stop();
         await db.close();
       },

@@ -161,6 +161,16 @@ describe('every /api route asks the authorization rule', () => {
       { key: 'GET /api/audit/proof/:seq', run: () => call('off', 'GET', '/api/audit/proof/1') },
       { key: 'GET /api/audit/consistency', run: () => call('off', 'GET', '/api/audit/consistency?from=1&to=2') },
       { key: 'GET /api/audit/entries', run: () => call('sup', 'GET', '/api/audit/entries?limit=5') },
+      { key: 'GET /api/audit/heads', run: () => call('off', 'GET', '/api/audit/heads') },
+      { key: 'POST /api/audit/verify', run: () => call('sup', 'POST', '/api/audit/verify') },
+      {
+        key: 'GET /api/audit/verify',
+        run: async () => {
+          await t.app.verification.settled();
+          return call('sup', 'GET', '/api/audit/verify');
+        },
+      },
+      { key: 'GET /api/overview', run: () => call('sup', 'GET', '/api/overview?days=7') },
       {
         key: 'POST /api/uploads',
         run: async () => {

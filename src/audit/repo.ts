@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database, Executor, Trx } from '../platform/db/database.js';
 import type { SubtreeRef } from './merkle.js';
 
@@ -10,6 +11,18 @@ export interface EntryRow {
   subject_id: string | null;
   leaf: Uint8Array;
   leaf_hash: Uint8Array;
+}
+
+/** What the ledger browser narrows entries by (each optional; all given must hold). */
+export interface EntryFilter {
+  action?: string | undefined;
+  actorId?: string | undefined;
+  subjectType?: string | undefined;
+  subjectId?: string | undefined;
+  /** `at` ≥ from (UTC epoch ms). */
+  from?: number | undefined;
+  /** `at` < to. */
+  to?: number | undefined;
 }
 
 export interface NodeRow {
@@ -82,6 +95,36 @@ export class AuditRepo {
   /** Entries in sequence order, in pages, from `afterSeq` (exclusive). */
   async entriesPage(afterSeq: number, limit: number): Promise<EntryRow[]> {
     return this.db.kysely.selectFrom('audit_entries').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  }
+
+  /**
+   * Entries matching every given filter, in pages: ascending after `after`, or newest first before
+   * `before`. `action` is exact, or a prefix when it ends in `*` (`recording.*`).
+   */
+  async entriesFiltered(q: EntryFilter & { after?: number | undefined; before?: number | undefined; order: 'asc' | 'desc'; limit: number }): Promise<EntryRow[]> {
+    let query = this.db.kysely.selectFrom('audit_entries').selectAll();
+    if (q.action !== undefined) {
+      if (q.action.endsWith('*')) {
+        // A LIKE pattern with its own wildcards escaped: only the trailing * widens the match.
+        const prefix = q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+        query = query.where(sql<boolean>`action like ${`${prefix}%`} escape '\\'`);
+      } else query = query.where('action', '=', q.action);
+    }
+    if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
+    if (q.subjectType !== undefined) query = query.where('subject_type', '=', q.subjectType);
+    if (q.subjectId !== undefined) query = query.where('subject_id', '=', q.subjectId);
+    if (q.from !== undefined) query = query.where('at', '>=', q.from);
+    if (q.to !== undefined) query = query.where('at', '<', q.to);
+    if (q.after !== undefined) query = query.where('seq', '>', q.after);
+    if (q.before !== undefined) query = query.where('seq', '<', q.before);
+    return query.orderBy('seq', q.order).limit(q.limit).execute();
+  }
+
+  /** Signed tree heads, newest first, before `beforeSize` (exclusive) when given. */
+  async heads(q: { beforeSize?: number | undefined; limit: number }): Promise<HeadRow[]> {
+    let query = this.db.kysely.selectFrom('tree_heads').selectAll();
+    if (q.beforeSize !== undefined) query = query.where('size', '<', q.beforeSize);
+    return query.orderBy('size', 'desc').limit(q.limit).execute();
   }
 
   async insertHead(trx: Trx, head: HeadRow): Promise<void> {

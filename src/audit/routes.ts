@@ -6,6 +6,32 @@ import { requestMeta } from '../http/types.js';
 import { NotFound } from '../platform/errors.js';
 
 const Head = z.object({ size: z.number(), root: z.string(), timestamp: z.number(), signature: z.string(), publicKey: z.string(), keyId: z.string() });
+const Problem = z.object({ kind: z.string(), location: z.string(), message: z.string() });
+const VerifyJob = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  startedAt: z.number(),
+  startedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  finishedAt: z.number().nullable(),
+  progress: z.object({
+    phase: z.enum(['starting', 'ledger', 'blobs']),
+    ledger: z.object({ done: z.number(), total: z.number() }),
+    blobs: z.object({ done: z.number(), total: z.number() }).nullable(),
+  }),
+  result: z
+    .object({
+      ok: z.boolean(),
+      ledger: z.object({ entries: z.number(), heads: z.number(), unsignedEntries: z.number() }),
+      blobs: z.object({ checked: z.number(), bytes: z.number() }),
+      tombstones: z.number(),
+      problemCount: z.number(),
+      problems: z.array(Problem).describe('the first 100'),
+      noticeCount: z.number(),
+      notices: z.array(Problem).describe('the first 100'),
+    })
+    .nullable(),
+  error: z.string().nullable(),
+});
 
 export function auditRoutes(app: App): FastifyPluginAsync {
   return async (f) => {
@@ -64,12 +90,38 @@ export function auditRoutes(app: App): FastifyPluginAsync {
       schema: {
         tags: ['audit'],
         summary: 'Ledger entries in order, with their exact leaf bytes (base64)',
-        querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        querystring: z.object({
+          after: z.coerce.number().int().min(0).default(0),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          order: z.enum(['asc', 'desc']).default('asc').describe('desc: newest first, paged with `before`'),
+          before: z.coerce.number().int().min(1).optional().describe('with order=desc: entries before this seq'),
+          action: z.string().max(100).optional().describe('exact action, or a prefix ending in * (recording.*)'),
+          actor: z.uuid().optional().describe("the actor's user id"),
+          subjectType: z.string().max(64).optional(),
+          subjectId: z.string().max(200).optional(),
+          from: z.coerce.number().int().optional().describe('at ≥ from (UTC epoch ms)'),
+          to: z.coerce.number().int().optional().describe('at < to (UTC epoch ms)'),
+        }),
         response: { 200: z.object({ items: z.array(z.object({ seq: z.number(), at: z.number(), action: z.string(), actorId: z.string().nullable(), subjectType: z.string().nullable(), subjectId: z.string().nullable(), leaf: z.string(), entry: z.unknown() })) }) },
       },
       handler: async (req) => {
         await allowed(req);
-        const rows = await app.auditRepo.entriesPage(req.query.after, req.query.limit);
+        const q = req.query;
+        const filtered = q.order === 'desc' || [q.action, q.actor, q.subjectType, q.subjectId, q.from, q.to].some((v) => v !== undefined);
+        const rows = filtered
+          ? await app.auditRepo.entriesFiltered({
+              action: q.action,
+              actorId: q.actor,
+              subjectType: q.subjectType,
+              subjectId: q.subjectId,
+              from: q.from,
+              to: q.to,
+              order: q.order,
+              after: q.order === 'asc' ? q.after : undefined,
+              before: q.order === 'desc' ? q.before : undefined,
+              limit: q.limit,
+            })
+          : await app.auditRepo.entriesPage(q.after, q.limit);
         return {
           items: rows.map((r) => ({
             seq: r.seq,
@@ -82,6 +134,53 @@ export function auditRoutes(app: App): FastifyPluginAsync {
             entry: JSON.parse(Buffer.from(r.leaf).toString('utf8')) as unknown,
           })),
         };
+      },
+    });
+
+    server.get('/api/audit/heads', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Signed tree heads the site has issued, newest first (each can be checked against the site key)',
+        querystring: z.object({ beforeSize: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        response: { 200: z.object({ items: z.array(Head) }) },
+      },
+      handler: async (req) => {
+        await verifying(req);
+        const keys = new Map((await app.auditRepo.siteKeys()).map((k) => [k.key_id, k.public_key]));
+        const rows = await app.auditRepo.heads({ beforeSize: req.query.beforeSize, limit: req.query.limit });
+        return {
+          items: rows.map((h) => ({
+            size: h.size,
+            root: Buffer.from(h.root).toString('hex'),
+            timestamp: h.signed_at,
+            signature: Buffer.from(h.signature).toString('base64'),
+            publicKey: keys.get(h.key_id) ?? '',
+            keyId: h.key_id,
+          })),
+        };
+      },
+    });
+
+    server.post('/api/audit/verify', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Start verifying the whole site in the background (every ledger entry, signed head and original, as `custodia verify`); one at a time (409 verification_running)',
+        response: { 202: VerifyJob },
+      },
+      handler: async (req, reply) => {
+        await allowed(req);
+        return reply.status(202).send(app.verification.start({ id: req.actor!.id, name: req.actor!.username }));
+      },
+    });
+
+    server.get('/api/audit/verify', {
+      config: { auth: 'user' },
+      schema: { tags: ['audit'], summary: "The running or last verification of this server process: progress, then the result", response: { 200: z.object({ job: VerifyJob.nullable() }) } },
+      handler: async (req) => {
+        await allowed(req);
+        return { job: app.verification.current() };
       },
     });
   };

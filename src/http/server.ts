@@ -16,6 +16,7 @@ import { ingestRoutes } from '../ingest/routes.js';
 import { errorHandler } from '../platform/http/errors.js';
 import { Forbidden, Unauthenticated } from '../platform/errors.js';
 import { recordingRoutes } from '../recordings/routes.js';
+import { supervisionRoutes } from '../supervision/index.js';
 import type { RouteAuth } from './types.js';
 import './types.js';
 import { webApp } from './web-app.js';
@@ -115,6 +116,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(accessRoutes(app));
   await server.register(caseRoutes(app));
   await server.register(retentionRoutes(app));
+  await server.register(supervisionRoutes(app));
   for (const plugin of opts.plugins ?? []) await server.register(plugin);
 
   await server.register(webApp({ siteName: app.config.siteName }));
