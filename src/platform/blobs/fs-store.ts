@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fsyncDir, processAlive } from '../durable-fs.js';
 import { failpoint } from '../failpoints.js';
+import type { HashPool } from './hash-pool.js';
 import { copyAndHash, SourceReadError } from './one-pass-copy.js';
 
 export { SourceReadError };
@@ -26,13 +27,17 @@ const SHA256_RE = /^[0-9a-f]{64}$/;
 /**
  * Content-addressed store of originals on a local filesystem: `sha256/ab/cd/<hash>`.
  * A blob is written to `tmp/`, fsynced, made read-only, renamed into place, and its directory
- * fsynced. Nothing ever rewrites a stored blob; only retention (later) removes one.
+ * fsynced. Nothing ever rewrites a stored blob; only retention removes one (`discard`).
  */
 export class FsBlobStore {
   readonly root: string;
   readonly tmpDir: string;
 
-  constructor(root: string) {
+  /** `hashes`: worker threads that hash while this thread reads and writes (all cores busy when several files import at once). */
+  constructor(
+    root: string,
+    private readonly hashes?: HashPool,
+  ) {
     this.root = path.resolve(root);
     this.tmpDir = path.join(this.root, 'tmp');
   }
@@ -61,7 +66,7 @@ export class FsBlobStore {
     const dst = await open(tmp, 'wx', 0o600);
     let result: { sha256: string; size: number };
     try {
-      result = await copyAndHash(src, dst, onBytes);
+      result = await copyAndHash(src, dst, onBytes, this.hashes);
       if (expectedSize !== undefined && result.size !== expectedSize) {
         throw new SourceReadError(`the source changed while it was read (${expectedSize} bytes expected, ${result.size} read); not imported, source kept`, undefined);
       }
@@ -86,7 +91,7 @@ export class FsBlobStore {
     const fd = await open(tmp, 'r+');
     let result: { sha256: string; size: number };
     try {
-      result = await copyAndHash(fd, undefined, onBytes);
+      result = await copyAndHash(fd, undefined, onBytes, this.hashes);
       await fd.sync();
     } finally {
       await fd.close();
@@ -124,7 +129,7 @@ export class FsBlobStore {
   async rehash(sha256: string, onBytes?: (n: number) => void): Promise<{ sha256: string; size: number }> {
     const fd = await open(this.pathOf(sha256), 'r');
     try {
-      return await copyAndHash(fd, undefined, onBytes);
+      return await copyAndHash(fd, undefined, onBytes, this.hashes);
     } finally {
       await fd.close();
     }
