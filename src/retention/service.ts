@@ -51,6 +51,28 @@ export interface BatchView {
 }
 
 const DAY = 86_400_000;
+
+function batchSummary(b: BatchRow): Omit<BatchView, 'items'> {
+  return {
+    id: b.id,
+    kind: b.kind,
+    status: b.status,
+    unitId: b.unit_id,
+    reason: b.reason_text,
+    recordings: b.recordings,
+    bytes: b.bytes,
+    proposedBy: b.proposed_by,
+    proposedAt: b.proposed_at,
+    decidedBy: b.decided_by,
+    decidedAt: b.decided_at,
+    decisionReason: b.decision_reason,
+    recoveryUntil: b.recovery_until,
+    restoredBy: b.restored_by,
+    restoredAt: b.restored_at,
+    restoreReason: b.restore_reason,
+    executedAt: b.executed_at,
+  };
+}
 const PAGE = 1000;
 
 const rid = (r: { id: string }) => r.id;
@@ -417,50 +439,12 @@ export class RetentionService {
   async batch(actor: Actor, id: string, meta: RequestMeta): Promise<BatchView> {
     const b = await this.batchFor(actor, id, 'retention.read', meta);
     const items = await this.repo.items(id);
-    return {
-      id: b.id,
-      kind: b.kind,
-      status: b.status,
-      unitId: b.unit_id,
-      reason: b.reason_text,
-      recordings: b.recordings,
-      bytes: b.bytes,
-      proposedBy: b.proposed_by,
-      proposedAt: b.proposed_at,
-      decidedBy: b.decided_by,
-      decidedAt: b.decided_at,
-      decisionReason: b.decision_reason,
-      recoveryUntil: b.recovery_until,
-      restoredBy: b.restored_by,
-      restoredAt: b.restored_at,
-      restoreReason: b.restore_reason,
-      executedAt: b.executed_at,
-      items: items.map((i) => ({ recordingId: i.recording_id, sha256: i.sha256, size: i.size, outcome: i.outcome, keptReason: i.kept_reason })),
-    };
+    return { ...batchSummary(b), items: items.map((i) => ({ recordingId: i.recording_id, sha256: i.sha256, size: i.size, outcome: i.outcome, keptReason: i.kept_reason })) };
   }
 
   async batches(actor: Actor, q: { status?: BatchRow['status'] | undefined; limit: number }, meta: RequestMeta): Promise<Array<Omit<BatchView, 'items'>>> {
     const unitIds = await this.scope(actor, 'retention.read', meta);
-    const rows = await this.repo.batches({ unitIds, status: q.status, limit: q.limit });
-    return rows.map((b) => ({
-      id: b.id,
-      kind: b.kind,
-      status: b.status,
-      unitId: b.unit_id,
-      reason: b.reason_text,
-      recordings: b.recordings,
-      bytes: b.bytes,
-      proposedBy: b.proposed_by,
-      proposedAt: b.proposed_at,
-      decidedBy: b.decided_by,
-      decidedAt: b.decided_at,
-      decisionReason: b.decision_reason,
-      recoveryUntil: b.recovery_until,
-      restoredBy: b.restored_by,
-      restoredAt: b.restored_at,
-      restoreReason: b.restore_reason,
-      executedAt: b.executed_at,
-    }));
+    return (await this.repo.batches({ unitIds, status: q.status, limit: q.limit })).map(batchSummary);
   }
 
   // ---- internals ----------------------------------------------------------------------------
