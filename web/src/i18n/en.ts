@@ -1,3 +1,5 @@
+import { demoEn } from './sections/demo.en';
+
 /**
  * English UI text. Its shape is the catalogue type: zh-CN must have exactly these keys (the type
  * checker and i18n/catalogues.test.ts both say so), and `t('…')` accepts only keys that exist.
@@ -352,6 +354,7 @@ export const en = {
       subject: 'Subject',
     },
   },
+  demo: demoEn,
   errors: {
     unknown: 'Something went wrong.',
     withMessage: 'The server says: {{message}}',

@@ -1,4 +1,5 @@
 import type { Catalogue } from './en';
+import { demoZhCN } from './sections/demo.zh-CN';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致。术语见 docs/glossary.md。 */
 export const zhCN: Catalogue = {
@@ -350,6 +351,7 @@ export const zhCN: Catalogue = {
       subject: '对象',
     },
   },
+  demo: demoZhCN,
   errors: {
     unknown: '出现错误。',
     withMessage: '服务器提示：{{message}}',

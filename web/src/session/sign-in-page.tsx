@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/http';
 import type { Me } from '../api/types';
+import { DemoBanner, EmptySiteHint } from '../shell/demo-banner';
 import { LocaleSwitcher } from '../shell/locale-switcher';
 import { siteName } from '../shell/site-name';
 import { ErrorNotice } from '../ui/error-notice';
@@ -55,6 +56,7 @@ export function SignInPage() {
         <LocaleSwitcher />
       </div>
       <main className="sign-in-card" id="main">
+        <DemoBanner accounts />
         <p className="sign-in-site">{siteName()}</p>
         <h1>{t('signIn.title')}</h1>
         <p className="muted">{t('app.tagline')}</p>
@@ -98,6 +100,7 @@ export function SignInPage() {
             {login.isPending ? t('signIn.submitting') : t('signIn.submit')}
           </button>
         </form>
+        <EmptySiteHint />
       </main>
     </div>
   );

@@ -7,6 +7,7 @@ import { ROLE_IDS, type RoleId } from '../api/types';
 import { PAGES } from '../pages';
 import { hasAnyRole, useForgetSession, useMe } from '../session/session';
 import { ErrorNotice } from '../ui/error-notice';
+import { DemoBanner } from './demo-banner';
 import { LocaleSwitcher } from './locale-switcher';
 import { siteName } from './site-name';
 
@@ -35,6 +36,7 @@ export function AppShell() {
       <a className="skip-link" href="#main">
         {t('shell.skipToContent')}
       </a>
+      <DemoBanner />
       <header className="shell-header">
         <div className="shell-brand">
           <span className="shell-logo" aria-hidden="true" />
