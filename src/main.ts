@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { auditCommand } from './cli/audit.js';
 import { tokenCommand, unitAddCommand, userAddCommand } from './cli/admin.js';
 import { openForCli, type GlobalFlags } from './cli/context.js';
+import { demoCommand } from './cli/demo.js';
 import { deviceCommand } from './cli/devices.js';
 import { ingestCommand } from './cli/ingest.js';
 import { profileCommand, retentionCommand } from './cli/retention.js';
@@ -39,6 +40,9 @@ Usage: custodia <command> [options]
                                         --dry-run also propose deletion batches and execute
                                         approved ones whose recovery window has passed
   jobs run                              run queued derivative jobs now, then exit
+  demo [--data DIR] [--recordings N] [--skip-thumbnails]
+                                        load the demo site (fictitious people and recordings) into
+                                        a new folder, default ./data-demo; then: serve --data ./data-demo
 
 Global options:
   --data DIR     data folder (default ./data, or CUSTODIA_DATA)
@@ -100,6 +104,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         notes: { type: 'string' },
         version: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        recordings: { type: 'string' },
+        'skip-thumbnails': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -113,7 +119,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return v.help ? EXIT_OK : EXIT_USAGE;
   }
   const flags: GlobalFlags = { data: v.data, json: v.json };
-  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs', 'device', 'profile', 'retention'];
+  const known = ['serve', 'ingest', 'verify', 'audit', 'user', 'unit', 'token', 'jobs', 'device', 'profile', 'retention', 'demo'];
   if (!known.includes(command)) {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
     return EXIT_USAGE;
@@ -123,6 +129,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (!/^\d+$/.test(s)) throw new UsageError(`${name} must be a number`);
     return Number(s);
   };
+
+  // The demo opens its own site (its own folder, its own clock), never the configured one.
+  if (command === 'demo') return demoCommand(env, { ...flags, recordings: v.recordings, thumbnails: !v['skip-thumbnails'] });
 
   let app;
   try {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
+import { DEMO_PASSWORD, readSiteMode } from '../demo/index.js';
 import { buildServer } from '../http/server.js';
 import { EXIT_OK } from './output.js';
 
@@ -20,6 +21,10 @@ export async function serveCommand(app: App): Promise<number> {
         `    password: ${password}`,
         '  It is shown only this once. The administrator manages users and settings and cannot view recordings;',
         '  add a collector with:  printf %s "$PW" | npx custodia user add --username NAME --password-stdin --role collector',
+        '',
+        '  Just looking? Stop this server (Ctrl-C) and try the demo site instead: fictitious people and recordings,',
+        '  in a folder of its own (./data-demo), never this one:',
+        '    npx custodia demo && npx custodia serve --data ./data-demo',
         '',
       ].join('\n') + '\n',
     );
@@ -46,6 +51,7 @@ export async function serveCommand(app: App): Promise<number> {
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`Custodia is serving at http://${config.host}:${port} (data: ${config.dataDir}, database: ${app.db.dialect})\n`);
+  if ((await readSiteMode(app.db.kysely)).demo) process.stdout.write(`  This is a DEMO site: every person and record in it is fictitious. Demo accounts' password: ${DEMO_PASSWORD}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

@@ -8,6 +8,7 @@ import { accessRoutes } from '../access/index.js';
 import { auditRoutes } from '../audit/routes.js';
 import { caseRoutes } from '../cases/index.js';
 import { retentionRoutes } from '../retention/index.js';
+import { siteStatus } from '../demo/index.js';
 import { deviceRoutes } from '../devices/routes.js';
 import type { Actor, AuthzTraceEntry } from '../identity/index.js';
 import { directoryRoutes } from '../identity/directory-routes.js';
@@ -102,8 +103,12 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   server.get('/api/health', {
     config: { auth: 'public' },
-    schema: { tags: ['system'], summary: 'Liveness and readiness', response: { 200: z.object({ status: z.literal('ok'), version: z.string(), database: z.string(), ledgerSize: z.number() }) } },
-    handler: async () => ({ status: 'ok' as const, version: API_VERSION, database: app.db.dialect, ledgerSize: (await app.ledger.state()).size }),
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness and readiness; whether the site is a demo (all data fictitious) or still empty (no recordings)',
+      response: { 200: z.object({ status: z.literal('ok'), version: z.string(), database: z.string(), ledgerSize: z.number(), demo: z.boolean(), empty: z.boolean() }) },
+    },
+    handler: async () => ({ status: 'ok' as const, version: API_VERSION, database: app.db.dialect, ledgerSize: (await app.ledger.state()).size, ...(await siteStatus(app.db)) }),
   });
   server.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 
