@@ -6,7 +6,7 @@ import { stateOf } from '../src/access/index.js';
 import { openApp, type App } from '../src/app.js';
 import { verifySite } from '../src/audit/index.js';
 import { loadConfig } from '../src/config.js';
-import { DEMO_DEVICES, DEMO_PASSWORD, DEMO_UNITS, demoRefusal, readSiteMode, SITE_MODE_KEY } from '../src/demo/index.js';
+import { DEMO_DEVICES, DEMO_PASSWORD, DEMO_UNITS, demoRefusal, markDemoSite, readSiteMode, SITE_MODE_KEY } from '../src/demo/index.js';
 import { buildServer } from '../src/http/server.js';
 import { ROLE_IDS, toActor } from '../src/identity/index.js';
 import { createLogger } from '../src/platform/log.js';
@@ -71,8 +71,12 @@ describe('custodia demo', () => {
     expect(await readSiteMode(app.db.kysely)).toMatchObject({ demo: true });
     const mode = await readSiteMode(app.db.kysely);
     expect(mode.simulatedFrom).toBeLessThan(mode.simulatedTo!);
-    const marker = await app.db.kysely.selectFrom('audit_entries').select(['seq', 'action', 'subject_id']).where('subject_id', '=', SITE_MODE_KEY).execute();
-    expect(marker).toEqual([expect.objectContaining({ action: 'settings.update' })]);
+    expect(mode.completedAt).toBeGreaterThanOrEqual(mode.loadedAt!);
+    // Marked before anything else was written, and again when the load finished.
+    const marker = await app.db.kysely.selectFrom('audit_entries').select(['seq', 'action']).where('subject_id', '=', SITE_MODE_KEY).orderBy('seq').execute();
+    expect(marker.map((m) => m.action)).toEqual(['settings.update', 'settings.update']);
+    const firstUnit = await app.db.kysely.selectFrom('audit_entries').select('seq').where('action', '=', 'unit.create').where('seq', '>', 1).orderBy('seq').executeTakeFirstOrThrow();
+    expect(marker[0]!.seq).toBeLessThan(firstUnit.seq);
     const server = await buildServer(app);
     try {
       const res = await server.inject({ method: 'GET', url: '/api/health' });
@@ -161,10 +165,12 @@ describe('custodia demo', () => {
     expect(run.code, run.stderr + run.stdout).toBe(0);
   });
 
-  it('refuses a second load, a site that is not new (leaving it untouched), and a configured DATABASE_URL', async () => {
+  it('leaves a loaded demo as it is; refuses a site that is not new (leaving it untouched) and a configured DATABASE_URL', async () => {
+    const size = (await app.ledger.state()).size;
     const again = await cli(['demo', '--data', demoDir, '--recordings', String(RECORDINGS)]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already a demo site');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('already loaded');
+    expect((await app.ledger.state()).size).toBe(size);
 
     const realDir = path.join(tmp.dir, 'data-real');
     const real = await open(realDir);
@@ -192,6 +198,18 @@ describe('custodia demo', () => {
     } finally {
       await after.close();
     }
+
+    // A load that did not finish spoils its folder, and says so.
+    const halfDir = path.join(tmp.dir, 'data-half');
+    const half = await open(halfDir);
+    try {
+      await markDemoSite(half.db, half.ledger, half.clock, { loadedAt: Date.now() });
+    } finally {
+      await half.close();
+    }
+    const spoiled = await cli(['demo', '--data', halfDir]);
+    expect(spoiled.code).toBe(1);
+    expect(spoiled.stderr).toContain('did not finish');
 
     const pg = await cli(['demo', '--data', path.join(tmp.dir, 'other')], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     expect(pg.code).toBe(2);

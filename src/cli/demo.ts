@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openApp } from '../app.js';
 import { loadConfig, ConfigError } from '../config.js';
-import { DEFAULT_DEMO_RECORDINGS, DEMO_PASSWORD, DEMO_SITE_NAME, DemoLoader, demoRefusal, HistoryClock, MIN_DEMO_RECORDINGS, type DemoReport } from '../demo/index.js';
+import { DEFAULT_DEMO_RECORDINGS, DEMO_PASSWORD, DEMO_SITE_NAME, DemoLoader, demoRefusal, HistoryClock, MIN_DEMO_RECORDINGS, readSiteMode, type DemoReport } from '../demo/index.js';
 import { createLogger } from '../platform/log.js';
 import type { GlobalFlags } from './context.js';
 import { countProgress, EXIT_FAILED, EXIT_OK, EXIT_USAGE, humanBytes, UsageError } from './output.js';
@@ -25,8 +25,9 @@ export const DEMO_DATA_DIR = './data-demo';
 
 /**
  * `custodia demo [--data DIR] [--recordings N]`: loads the demo site into a new data folder
- * (default ./data-demo, whatever CUSTODIA_DATA says) and prints its accounts. Refuses a site that
- * is not new, and a configured DATABASE_URL: a demo never goes into a real site's database.
+ * (default ./data-demo, whatever CUSTODIA_DATA says) and prints its accounts. A folder that holds
+ * the demo already is left as it is (exit 0). Refuses a site that is not new (exit 1), and a
+ * configured DATABASE_URL (exit 2): a demo never goes into a real site's database.
  */
 export async function demoCommand(env: NodeJS.ProcessEnv, flags: DemoFlags): Promise<number> {
   let recordings = DEFAULT_DEMO_RECORDINGS;
@@ -61,6 +62,18 @@ export async function demoCommand(env: NodeJS.ProcessEnv, flags: DemoFlags): Pro
   const clock = new HistoryClock();
   const app = await openApp(config, log, { PATH: env.PATH }, clock);
   try {
+    const serve = flags.data === undefined ? `npx custodia serve --data ${DEMO_DATA_DIR}` : `npx custodia serve --data ${JSON.stringify(flags.data)}`;
+    const mode = await readSiteMode(app.db.kysely);
+    if (mode.demo && mode.completedAt === undefined) {
+      process.stderr.write(`custodia: ${dataDir} holds a demo site whose load did not finish: delete the folder and run the demo again.\n`);
+      return EXIT_FAILED;
+    }
+    if (mode.demo) {
+      // Loaded before (e.g. a second `npm run demo`): nothing to do, and nothing is changed.
+      const at = ` on ${new Date(mode.completedAt!).toISOString()}`;
+      process.stdout.write(flags.json ? `${JSON.stringify({ dataDir, alreadyLoaded: true, completedAt: mode.completedAt })}\n` : `The demo site is already loaded in ${dataDir}${at}. Start it:  ${serve}\n  (password of the demo accounts: ${DEMO_PASSWORD})\n`);
+      return EXIT_OK;
+    }
     const refusal = await demoRefusal(app.db.kysely);
     if (refusal) {
       process.stderr.write(`custodia: refused: the demo loads only into a new site, and ${refusal} (data: ${dataDir}).\n  Load it into its own folder instead: npx custodia demo --data ./data-demo\n`);
@@ -83,7 +96,6 @@ export async function demoCommand(env: NodeJS.ProcessEnv, flags: DemoFlags): Pro
       process.stdout.write(`${JSON.stringify({ dataDir, password: DEMO_PASSWORD, ...report })}\n`);
       return EXIT_OK;
     }
-    const serve = flags.data === undefined ? `npx custodia serve --data ${DEMO_DATA_DIR}` : `npx custodia serve --data ${JSON.stringify(flags.data)}`;
     const rows = [['USERNAME', 'NAME', 'ROLES', 'UNIT'], ...report.accounts.map((a) => [a.username, a.displayName, a.roles.join(','), a.unit || '(top unit)'])];
     process.stdout.write(
       [

@@ -7,7 +7,7 @@ import { DEMO_DEVICES, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_STATION, DEMO_UNITS, dev
 import { clipTools, deriveClip, makeBaseClip, type ClipStyle } from './clips.js';
 import type { HistoryClock } from './history-clock.js';
 import { planDemo, type DemoPlan, type DemoStep, type PlannedFile } from './plan.js';
-import { markDemoSite } from './site-mode.js';
+import { completeDemoSite, markDemoSite } from './site-mode.js';
 
 /** What the demo needs of the site: the real services, nothing reached around them. */
 export type DemoSite = Pick<App, 'config' | 'db' | 'ledger' | 'identity' | 'devices' | 'ingest' | 'cases' | 'access' | 'retention' | 'profiles' | 'recordings' | 'media' | 'jobs'>;
@@ -114,6 +114,7 @@ export class DemoLoader {
         opts.onProgress?.({ phase: 'history', done: i + 1, total: plan.steps.length });
       }
       clock.toRealTime();
+      await completeDemoSite(site.db, site.ledger, clock);
       await site.ledger.signHead();
       const historyDone = Date.now();
 

@@ -19,6 +19,8 @@ export const SiteModeSchema = z.object({
   /** The interval its simulated history covers (its ledger entries carry those times). */
   simulatedFrom: z.number().int().optional(),
   simulatedTo: z.number().int().optional(),
+  /** When the load finished; absent while loading or when the load failed (the folder is then spoiled). */
+  completedAt: z.number().int().optional(),
 });
 export type SiteMode = z.infer<typeof SiteModeSchema>;
 
@@ -73,4 +75,15 @@ export async function markDemoSite(db: Database, ledger: AuditLedger, clock: Clo
     await ledger.append(trx, { actor: null, action: 'settings.update', subject: { type: 'settings', id: SITE_MODE_KEY }, ip: null, reason: 'demo site: every record that follows is fictitious', details: { before: null, after: value } });
   });
   return value;
+}
+
+/** Records that the demo finished loading (a second `settings.update` of `site`). */
+export async function completeDemoSite(db: Database, ledger: AuditLedger, clock: Clock): Promise<SiteMode> {
+  return db.transact(async (trx: Trx) => {
+    const before = await readSiteMode(trx);
+    const after: SiteMode = { ...before, demo: true, completedAt: clock.now() };
+    await trx.updateTable('settings').set({ value: JSON.stringify(after), updated_at: clock.now() }).where('key', '=', SITE_MODE_KEY).execute();
+    await ledger.append(trx, { actor: null, action: 'settings.update', subject: { type: 'settings', id: SITE_MODE_KEY }, ip: null, reason: 'demo site loaded', details: { before, after } });
+    return after;
+  });
 }
