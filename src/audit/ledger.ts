@@ -86,7 +86,8 @@ export class AuditLedger {
       const seq = frontier.size + 1;
       const leaf = encodeLeaf(seq, at, event);
       const lh = leafHash(leaf);
-      for (const n of frontier.append(lh)) nodes.push({ level: n.level, idx: n.index, hash: n.hash });
+      // Level 0 is the entry's own leaf_hash: only the subtrees it completes above it are stored.
+      for (const n of frontier.append(lh)) if (n.level > 0) nodes.push({ level: n.level, idx: n.index, hash: n.hash });
       entries.push({
         seq,
         at,

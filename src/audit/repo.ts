@@ -69,22 +69,35 @@ export class AuditRepo {
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_entries').values(rows.slice(i, i + 500)).execute();
   }
 
+  /** Complete subtrees of level ≥ 1 (level 0 is each entry's `leaf_hash`). */
   async insertNodes(trx: Trx, rows: NodeRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 2000) await trx.insertInto('audit_nodes').values(rows.slice(i, i + 2000)).execute();
   }
 
-  /** Hashes of the given complete subtrees, keyed `level:index`. */
+  /**
+   * Hashes of the given complete subtrees, keyed `level:index`. Level 0 (a single leaf) is read from
+   * the entry's `leaf_hash`; sites written before that also hold level-0 rows in `audit_nodes`,
+   * which nothing reads any more.
+   */
   async subtrees(refs: readonly SubtreeRef[], ex: Executor = this.db.kysely): Promise<Map<string, Uint8Array>> {
     const out = new Map<string, Uint8Array>();
     if (refs.length === 0) return out;
     const byLevel = new Map<number, number[]>();
     for (const r of refs) byLevel.set(r.level, [...(byLevel.get(r.level) ?? []), r.index]);
-    const rows = await ex
-      .selectFrom('audit_nodes')
-      .select(['level', 'idx', 'hash'])
-      .where((eb) => eb.or([...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)]))))
-      .execute();
-    for (const r of rows) out.set(`${r.level}:${r.idx}`, r.hash);
+    const leaves = byLevel.get(0);
+    byLevel.delete(0);
+    if (leaves) {
+      const rows = await ex.selectFrom('audit_entries').select(['seq', 'leaf_hash']).where('seq', 'in', leaves.map((i) => i + 1)).execute();
+      for (const r of rows) out.set(`0:${r.seq - 1}`, r.leaf_hash);
+    }
+    if (byLevel.size > 0) {
+      const rows = await ex
+        .selectFrom('audit_nodes')
+        .select(['level', 'idx', 'hash'])
+        .where((eb) => eb.or([...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)]))))
+        .execute();
+      for (const r of rows) out.set(`${r.level}:${r.idx}`, r.hash);
+    }
     return out;
   }
 
