@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Executor, Trx } from '../platform/db/database.js';
 import type { SubtreeRef } from './merkle.js';
+import { SqliteLedgerStatements } from './sqlite-ledger.js';
 
 export interface EntryRow {
   seq: number;
@@ -39,12 +40,27 @@ export interface HeadRow {
   key_id: string;
 }
 
-/** SQL of the ledger. Portable: the only dialect difference is row locking of the tree state. */
+/**
+ * SQL of the ledger. Portable: the only dialect difference is row locking of the tree state. On
+ * SQLite the statements of an append (inside a transaction) run as prepared statements
+ * (`SqliteLedgerStatements`): same SQL, without building it per call.
+ */
 export class AuditRepo {
+  #sqliteStatements: SqliteLedgerStatements | undefined;
+
   constructor(private readonly db: Database) {}
+
+  /** The prepared append statements, on SQLite (prepared on first use: the tables exist by then). */
+  private get fast(): SqliteLedgerStatements | undefined {
+    if (!this.db.sqlite) return undefined;
+    this.#sqliteStatements ??= new SqliteLedgerStatements(this.db.sqlite);
+    return this.#sqliteStatements;
+  }
 
   /** The current tree size and root, locked for the rest of the transaction on PostgreSQL. */
   async lockState(trx: Trx): Promise<{ size: number; root: Uint8Array } | undefined> {
+    const fast = this.fast;
+    if (fast) return fast.readState();
     return trx
       .selectFrom('audit_state')
       .select(['size', 'root'])
@@ -62,15 +78,21 @@ export class AuditRepo {
   }
 
   async writeState(trx: Trx, size: number, root: Uint8Array): Promise<void> {
+    const fast = this.fast;
+    if (fast) return fast.writeState(size, root);
     await trx.updateTable('audit_state').set({ size, root }).where('id', '=', 1).execute();
   }
 
   async insertEntries(trx: Trx, rows: EntryRow[]): Promise<void> {
+    const fast = this.fast;
+    if (fast) return fast.insertEntries(rows);
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_entries').values(rows.slice(i, i + 500)).execute();
   }
 
   /** Complete subtrees of level ≥ 1 (level 0 is each entry's `leaf_hash`). */
   async insertNodes(trx: Trx, rows: NodeRow[]): Promise<void> {
+    const fast = this.fast;
+    if (fast) return fast.insertNodes(rows);
     for (let i = 0; i < rows.length; i += 2000) await trx.insertInto('audit_nodes').values(rows.slice(i, i + 2000)).execute();
   }
 
@@ -80,6 +102,8 @@ export class AuditRepo {
    * which nothing reads any more.
    */
   async subtrees(refs: readonly SubtreeRef[], ex: Executor = this.db.kysely): Promise<Map<string, Uint8Array>> {
+    const fast = this.fast;
+    if (fast && ex.isTransaction) return fast.subtrees(refs);
     const out = new Map<string, Uint8Array>();
     if (refs.length === 0) return out;
     const byLevel = new Map<number, number[]>();

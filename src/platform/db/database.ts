@@ -34,6 +34,12 @@ export class Database {
     readonly kysely: Kysely<DB>,
     readonly dialect: Dialect,
     readonly location: string,
+    /**
+     * The one SQLite connection under `kysely` (undefined on PostgreSQL), for a capability's hot
+     * statements prepared once. Use it only inside a `transact` unit (the connection is then this
+     * unit's transaction); outside one it would read or write in the middle of another unit.
+     */
+    readonly sqlite?: SqliteDatabase.Database,
   ) {}
 
   /** Runs `work` atomically. Resolves after the commit is durable. */
@@ -154,5 +160,5 @@ export function openDatabase(url: string): Database {
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');
   db.defaultSafeIntegers(false);
-  return new Database(new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: db }) }), 'sqlite', file);
+  return new Database(new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: db }) }), 'sqlite', file, db);
 }
