@@ -1,24 +1,18 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { api } from '../api/http';
 import type { SignedTreeHead } from '../api/types';
 import { ErrorNotice } from '../ui/error-notice';
 import { useFormat } from '../ui/format';
 import { StatusBadge } from '../ui/status-badge';
-import { comparePinnedKey, forgetPinnedKey, type PinState } from './key-pin';
+import { AuditNav } from './audit-nav';
+import { forgetPinnedKey } from './key-pin';
 import { checkInclusion, type Check } from './proof-check';
-import { keyIdOf, verifyTreeHeadSignature } from './tree-head';
+import { useVerifiedHead } from './use-verified-head';
+import { VerifyNow } from './verify-now';
 
-interface VerifiedHead {
-  head: SignedTreeHead;
-  signature: boolean | 'unsupported';
-  keyIdMatches: boolean;
-  pin: PinState;
-}
-
-function CheckLine({ check, label }: { check: Check | boolean | 'unsupported'; label: string }) {
+export function CheckLine({ check, label }: { check: Check | boolean | 'unsupported'; label: string }) {
   const { t } = useTranslation();
   const tone = check === true || check === 'pass' ? 'ok' : check === 'skipped' || check === 'unsupported' ? 'info' : 'error';
   const word = check === true || check === 'pass' ? t('audit.check.pass') : check === 'skipped' ? t('audit.check.skipped') : check === 'unsupported' ? t('audit.check.unsupported') : t('audit.check.fail');
@@ -37,15 +31,7 @@ export default function AuditPage() {
   const [params] = useSearchParams();
   const [seq, setSeq] = useState(params.get('seq') ?? '');
 
-  const head = useQuery({
-    queryKey: ['audit', 'head'],
-    queryFn: async ({ signal }): Promise<VerifiedHead> => {
-      const h = await api<SignedTreeHead>('/api/audit/head', { signal });
-      const [signature, derivedKeyId] = await Promise.all([verifyTreeHeadSignature(h), keyIdOf(h.publicKey)]);
-      return { head: h, signature, keyIdMatches: derivedKeyId === h.keyId, pin: comparePinnedKey(h.keyId, h.publicKey, Date.now()) };
-    },
-    staleTime: 0,
-  });
+  const head = useVerifiedHead();
 
   const check = useMutation({
     mutationFn: ({ n, h }: { n: number; h: SignedTreeHead }) => checkInclusion(n, h),
@@ -73,6 +59,7 @@ export default function AuditPage() {
   return (
     <div className="page page-audit">
       <h1>{t('audit.title')}</h1>
+      <AuditNav />
       <p className="muted">{t('audit.intro')}</p>
 
       <section className="card" aria-labelledby={`${id}head`}>
@@ -192,6 +179,8 @@ export default function AuditPage() {
           </div>
         ) : null}
       </section>
+
+      <VerifyNow />
     </div>
   );
 }

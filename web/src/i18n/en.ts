@@ -1,5 +1,9 @@
 import { demoEn } from './sections/demo.en';
 
+import { casesEn, casesErrorsEn } from './sections/cases.en';
+import { retentionEn, retentionErrorsEn } from './sections/retention.en';
+import { dashboardEn } from './sections/dashboard.en';
+import { auditBrowserEn, auditBrowserErrorsEn } from './sections/audit-browser.en';
 /**
  * English UI text. Its shape is the catalogue type: zh-CN must have exactly these keys (the type
  * checker and i18n/catalogues.test.ts both say so), and `t('…')` accepts only keys that exist.
@@ -15,6 +19,9 @@ export const en = {
     collection: 'Collection desk',
     audit: 'Audit',
     account: 'My account',
+    cases: 'Cases',
+    retention: 'Retention',
+    overview: 'Overview',
   },
   shell: {
     skipToContent: 'Skip to content',
@@ -355,7 +362,14 @@ export const en = {
     },
   },
   demo: demoEn,
+  cases: casesEn,
+  retention: retentionEn,
+  dashboard: dashboardEn,
+  auditBrowser: auditBrowserEn,
   errors: {
+    ...auditBrowserErrorsEn,
+    ...retentionErrorsEn,
+    ...casesErrorsEn,
     unknown: 'Something went wrong.',
     withMessage: 'The server says: {{message}}',
     network: 'The server cannot be reached. Check the connection and try again.',

@@ -1,5 +1,9 @@
 import type { Catalogue } from './en';
 import { demoZhCN } from './sections/demo.zh-CN';
+import { casesErrorsZhCN, casesZhCN } from './sections/cases.zh-CN';
+import { retentionErrorsZhCN, retentionZhCN } from './sections/retention.zh-CN';
+import { dashboardZhCN } from './sections/dashboard.zh-CN';
+import { auditBrowserErrorsZhCN, auditBrowserZhCN } from './sections/audit-browser.zh-CN';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致。术语见 docs/glossary.md。 */
 export const zhCN: Catalogue = {
@@ -12,6 +16,9 @@ export const zhCN: Catalogue = {
     collection: '采集工作台',
     audit: '审计',
     account: '个人中心',
+    cases: '案件',
+    retention: '保存与删除',
+    overview: '统计概览',
   },
   shell: {
     skipToContent: '跳到正文',
@@ -352,7 +359,14 @@ export const zhCN: Catalogue = {
     },
   },
   demo: demoZhCN,
+  cases: casesZhCN,
+  retention: retentionZhCN,
+  dashboard: dashboardZhCN,
+  auditBrowser: auditBrowserZhCN,
   errors: {
+    ...auditBrowserErrorsZhCN,
+    ...retentionErrorsZhCN,
+    ...casesErrorsZhCN,
     unknown: '出现错误。',
     withMessage: '服务器提示：{{message}}',
     network: '无法连接服务器，请检查网络后重试。',

@@ -8,6 +8,7 @@ import { RecordingFlags } from './flags';
 import { Player } from './player';
 import { RecordingFacts } from './recording-facts';
 import { Thumbnail } from './thumbnail';
+import { RecordingRetentionSection } from '../retention/recording-retention';
 
 /**
  * One recording: the player (behind the server's access decision) and every stored fact. The
@@ -49,6 +50,7 @@ export default function RecordingDetailPage() {
           {detail.isPending ? <p role="status">{t('shell.loading')}</p> : null}
           {detail.error ? <ErrorNotice error={detail.error} title={t('recordings.detail.factsRefused')} /> : null}
           {r ? <RecordingFacts r={r} /> : null}
+          {r ? <RecordingRetentionSection recordingId={id} /> : null}
         </div>
       </div>
     </div>
