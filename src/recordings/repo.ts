@@ -164,13 +164,14 @@ export class RecordingsRepo {
   }
 
   /** R-24H: imports late and on time by unit and by officer, for recordings started in [from, to). */
-  async timeliness(q: { unitIds: string[]; from: number; to: number }): Promise<Array<{ unitId: string; officerBadge: string | null; officerId: string | null; late: number; onTime: number; unknown: number }>> {
+  async timeliness(q: { unitIds: string[]; from: number; to: number; maxSensitivity: number }): Promise<Array<{ unitId: string; officerBadge: string | null; officerId: string | null; late: number; onTime: number; unknown: number }>> {
     const rows = await this.db.kysely
       .selectFrom('recordings')
       .select(['unit_id', 'officer_badge', 'officer_id', 'late_import', (eb) => eb.fn.countAll<number>().as('n')])
       .where('unit_id', 'in', q.unitIds.length > 0 ? q.unitIds : [''])
       .where('started_at', '>=', q.from)
       .where('started_at', '<', q.to)
+      .where('sensitivity', '<=', q.maxSensitivity)
       .groupBy(['unit_id', 'officer_badge', 'officer_id', 'late_import'])
       .execute();
     const out = new Map<string, { unitId: string; officerBadge: string | null; officerId: string | null; late: number; onTime: number; unknown: number }>();

@@ -305,7 +305,8 @@ export class RecordingsService {
     const v = recordingVisibility(actor);
     const mine = await this.authz.subtreeIds(actor.unitId);
     const unitIds = q.unitId ? (mine.includes(q.unitId) ? await this.authz.subtreeIds(q.unitId) : []) : mine;
-    const rows = (await this.repo.timeliness({ unitIds, from: q.from, to: q.to })).filter((r) => v.officerId === null || r.officerId === v.officerId);
+    // Counts too stay within clearance: a hidden recording is not even counted.
+    const rows = (v.visible ? await this.repo.timeliness({ unitIds, from: q.from, to: q.to, maxSensitivity: v.maxSensitivity }) : []).filter((r) => v.officerId === null || r.officerId === v.officerId);
     const sum = <K extends string>(key: (r: (typeof rows)[number]) => K) => {
       const m = new Map<K, { late: number; onTime: number; unknown: number }>();
       for (const r of rows) {
