@@ -18,7 +18,7 @@ interface ChunkLike {
   dynamicImports: string[];
 }
 
-/** The entry chunk's static closure, plus each lazily loaded page chunk's closure on top of it. */
+/** The entry chunk's static closure, plus each chunk it loads lazily (a page) with its closure on top of it. */
 export function pageWeights(chunks: readonly ChunkLike[]): PageWeight[] {
   const byName = new Map(chunks.map((c) => [c.fileName, c]));
   const gz = new Map<string, number>();
@@ -41,7 +41,11 @@ export function pageWeights(chunks: readonly ChunkLike[]): PageWeight[] {
   const base = closure(entry.fileName, new Set());
   const weigh = (page: string, files: Set<string>): PageWeight => ({ page, files: [...files], gzipBytes: [...files].reduce((s, f) => s + gzipOf(f), 0) });
   const out = [weigh('(shell)', base)];
-  for (const lazy of entry.dynamicImports) {
+  // Pages are imported lazily by the page registry, which may sit in a chunk of its own (the shell
+  // and a page both import it): every dynamic import reachable from the shell is a page.
+  const lazies = new Set([...base].flatMap((f) => byName.get(f)?.dynamicImports ?? []));
+  for (const lazy of lazies) {
+    if (base.has(lazy)) continue;
     const chunk = byName.get(lazy);
     const page = chunk?.facadeModuleId?.replace(/^.*\/src\//, '') ?? lazy;
     out.push(weigh(page, closure(lazy, new Set(base))));

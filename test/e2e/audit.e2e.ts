@@ -29,6 +29,9 @@ describe('audit: the browser verifies the signed tree head and inclusion proofs 
     const nav = await page.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
     expect(nav).toEqual(expect.arrayContaining(['审计', '个人中心']));
     expect(nav).not.toContain('音像记录');
+    // Sign-in opens the home page; the audit page is in the navigation.
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审计', exact: true }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/audit');
     const checks = page.locator('[data-head-verified]');
     await expect.poll(() => checks.getAttribute('data-head-verified')).toBe('yes');

@@ -42,6 +42,8 @@ describe('recordings: search, calendar, paging, detail and the player behind app
   it('search pages with the server cursor ("show more") and filters by recorder, condition and text', async () => {
     const { page } = browser;
     await signIn(page, site.base, 'zhao.lei');
+    // Sign-in opens the home page; the recordings are one click away.
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '音像记录' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/recordings');
     await expect.poll(count).toBe('已显示 50 条（下方还有更多）');
     expect(await rows().count()).toBe(50);

@@ -5,7 +5,6 @@ import { PAGES } from './pages';
 import { RequireSession } from './session/require-session';
 import { ME_KEY } from './session/session';
 import { SignInPage } from './session/sign-in-page';
-import { HomeRedirect } from './shell/home-redirect';
 import { NotFoundPage } from './shell/not-found-page';
 
 export function createQueryClient(): QueryClient {
@@ -35,7 +34,6 @@ export function createRouter() {
     {
       element: <RequireSession />,
       children: [
-        { index: true, element: <HomeRedirect /> },
         ...PAGES.map((p) => ({ id: p.path, path: p.path, element: <p.component /> })),
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -7,11 +7,12 @@ import { ROLE_IDS, type RoleId } from '../api/types';
 import { ME_KEY, useForgetSession, useMe } from '../session/session';
 import { ErrorNotice } from '../ui/error-notice';
 import { StatusBadge } from '../ui/status-badge';
+import { TotpSection } from './totp-section';
 
 const isRole = (r: string): r is RoleId => (ROLE_IDS as readonly string[]).includes(r);
 const MIN_PASSWORD = 10;
 
-/** The signed-in user's account: who they are, a new password, and ending every session. */
+/** The signed-in user's account: who they are, a new password, the dynamic password (TOTP), and ending every session. */
 export default function AccountPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -111,6 +112,8 @@ export default function AccountPage() {
           </button>
         </form>
       </section>
+
+      {me.mustChangePassword ? null : <TotpSection />}
 
       <section className="card" aria-labelledby={`${id}all`}>
         <h2 id={`${id}all`}>{t('account.everywhere.title')}</h2>

@@ -140,3 +140,20 @@ export interface AccessRequestInput {
   reason: string;
   reasonText?: string;
 }
+
+/** A person as the directory lists them (GET /api/users, src/identity/directory-routes.ts). */
+export interface DirectoryUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: RoleId[];
+  unitId: string;
+  badge: string | null;
+  /** 0 none · 1 privacy · 2 commercial secret · 3 state secret. */
+  clearance: number;
+  active: boolean;
+  mustChangePassword: boolean;
+  totpEnrolled: boolean;
+  createdAt: number;
+  deactivatedAt: number | null;
+}

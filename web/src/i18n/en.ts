@@ -1,4 +1,9 @@
+import { accountTotpEn, accountTotpErrorsEn, stepUpEn } from './sections/account-totp.en';
 import { demoEn } from './sections/demo.en';
+import { accessEn, accessErrorsEn } from './sections/access.en';
+import { adminEn, adminErrorsEn } from './sections/admin.en';
+import { devicesEn, devicesErrorsEn } from './sections/devices.en';
+import { homeEn } from './sections/home.en';
 
 import { casesEn, casesErrorsEn } from './sections/cases.en';
 import { retentionEn, retentionErrorsEn } from './sections/retention.en';
@@ -22,6 +27,14 @@ export const en = {
     cases: 'Cases',
     retention: 'Retention',
     overview: 'Overview',
+    home: 'Home',
+    devices: 'Device desk',
+    myRequests: 'My requests',
+    approvals: 'Approvals',
+    accessRegister: 'Access register',
+    adminPeople: 'People',
+    adminUnits: 'Units',
+    adminSettings: 'Settings',
   },
   shell: {
     skipToContent: 'Skip to content',
@@ -100,6 +113,7 @@ export const en = {
       damagedAny: 'Any',
       damagedOnly: 'Damaged only',
       damagedNone: 'Intact only',
+      late: 'Import timeliness',
       order: 'Order',
       newestFirst: 'Newest first',
       oldestFirst: 'Oldest first',
@@ -361,6 +375,12 @@ export const en = {
       subject: 'Subject',
     },
   },
+  home: homeEn,
+  devices: devicesEn,
+  accessRequests: accessEn,
+  admin: adminEn,
+  accountTotp: accountTotpEn,
+  stepUp: stepUpEn,
   demo: demoEn,
   cases: casesEn,
   retention: retentionEn,
@@ -370,6 +390,10 @@ export const en = {
     ...auditBrowserErrorsEn,
     ...retentionErrorsEn,
     ...casesErrorsEn,
+    ...devicesErrorsEn,
+    ...accountTotpErrorsEn,
+    ...accessErrorsEn,
+    ...adminErrorsEn,
     unknown: 'Something went wrong.',
     withMessage: 'The server says: {{message}}',
     network: 'The server cannot be reached. Check the connection and try again.',

@@ -1,5 +1,10 @@
 import type { Catalogue } from './en';
 import { demoZhCN } from './sections/demo.zh-CN';
+import { accountTotpErrorsZhCN, accountTotpZhCN, stepUpZhCN } from './sections/account-totp.zh-CN';
+import { accessErrorsZhCN, accessZhCN } from './sections/access.zh-CN';
+import { adminErrorsZhCN, adminZhCN } from './sections/admin.zh-CN';
+import { devicesErrorsZhCN, devicesZhCN } from './sections/devices.zh-CN';
+import { homeZhCN } from './sections/home.zh-CN';
 import { casesErrorsZhCN, casesZhCN } from './sections/cases.zh-CN';
 import { retentionErrorsZhCN, retentionZhCN } from './sections/retention.zh-CN';
 import { dashboardZhCN } from './sections/dashboard.zh-CN';
@@ -19,6 +24,14 @@ export const zhCN: Catalogue = {
     cases: '案件',
     retention: '保存与删除',
     overview: '统计概览',
+    home: '首页',
+    devices: '设备管理',
+    myRequests: '我的申请',
+    approvals: '调阅审批',
+    accessRegister: '调阅登记',
+    adminPeople: '人员管理',
+    adminUnits: '单位管理',
+    adminSettings: '系统设置',
   },
   shell: {
     skipToContent: '跳到正文',
@@ -97,6 +110,7 @@ export const zhCN: Catalogue = {
       damagedAny: '全部',
       damagedOnly: '仅损坏',
       damagedNone: '仅完好',
+      late: '采集时效',
       order: '排序',
       newestFirst: '最新在前',
       oldestFirst: '最早在前',
@@ -358,6 +372,12 @@ export const zhCN: Catalogue = {
       subject: '对象',
     },
   },
+  home: homeZhCN,
+  devices: devicesZhCN,
+  accessRequests: accessZhCN,
+  admin: adminZhCN,
+  accountTotp: accountTotpZhCN,
+  stepUp: stepUpZhCN,
   demo: demoZhCN,
   cases: casesZhCN,
   retention: retentionZhCN,
@@ -367,6 +387,10 @@ export const zhCN: Catalogue = {
     ...auditBrowserErrorsZhCN,
     ...retentionErrorsZhCN,
     ...casesErrorsZhCN,
+    ...devicesErrorsZhCN,
+    ...accountTotpErrorsZhCN,
+    ...accessErrorsZhCN,
+    ...adminErrorsZhCN,
     unknown: '出现错误。',
     withMessage: '服务器提示：{{message}}',
     network: '无法连接服务器，请检查网络后重试。',

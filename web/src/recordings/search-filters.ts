@@ -11,13 +11,16 @@ export interface SearchFilters {
   from: string;
   to: string;
   damaged: '' | 'true' | 'false';
+  /** Imported after the profile's deadline (R-24H). */
+  late: '' | 'true' | 'false';
   order: 'desc' | 'asc';
 }
 
-export const EMPTY_FILTERS: SearchFilters = { unit: '', q: '', device: '', officer: '', from: '', to: '', damaged: '', order: 'desc' };
+export const EMPTY_FILTERS: SearchFilters = { unit: '', q: '', device: '', officer: '', from: '', to: '', damaged: '', late: '', order: 'desc' };
 
 export function filtersFromParams(p: URLSearchParams): SearchFilters {
   const damaged = p.get('damaged');
+  const late = p.get('late');
   return {
     unit: p.get('unit') ?? '',
     q: p.get('q') ?? '',
@@ -26,6 +29,7 @@ export function filtersFromParams(p: URLSearchParams): SearchFilters {
     from: p.get('from') ?? '',
     to: p.get('to') ?? '',
     damaged: damaged === 'true' || damaged === 'false' ? damaged : '',
+    late: late === 'true' || late === 'false' ? late : '',
     order: p.get('order') === 'asc' ? 'asc' : 'desc',
   };
 }
@@ -46,6 +50,7 @@ export function apiQuery(f: SearchFilters): Record<string, string | number | und
     from: fromLocalInput(f.from),
     to: fromLocalInput(f.to),
     damaged: f.damaged || undefined,
+    late: f.late || undefined,
     order: f.order,
   };
 }

@@ -72,6 +72,14 @@ export function SearchForm({ value, onSearch }: { value: SearchFilters; onSearch
         </select>
       </div>
       <div className="field">
+        <label htmlFor={`${id}late`}>{t('recordings.search.late')}</label>
+        <select id={`${id}late`} value={draft.late} onChange={(e) => set('late', e.target.value as SearchFilters['late'])}>
+          <option value="">{t('recordings.search.damagedAny')}</option>
+          <option value="true">{t('recordings.flag.late')}</option>
+          <option value="false">{t('recordings.flag.onTime')}</option>
+        </select>
+      </div>
+      <div className="field">
         <label htmlFor={`${id}order`}>{t('recordings.search.order')}</label>
         <select id={`${id}order`} value={draft.order} onChange={(e) => set('order', e.target.value === 'asc' ? 'asc' : 'desc')}>
           <option value="desc">{t('recordings.search.newestFirst')}</option>
