@@ -99,7 +99,7 @@ export class AuditRepo {
   /**
    * Hashes of the given complete subtrees, keyed `level:index`. Level 0 (a single leaf) is read from
    * the entry's `leaf_hash`; sites written before that also hold level-0 rows in `audit_nodes`,
-   * which nothing reads any more.
+   * which `custodia verify` still checks but nothing reads.
    */
   async subtrees(refs: readonly SubtreeRef[], ex: Executor = this.db.kysely): Promise<Map<string, Uint8Array>> {
     const fast = this.fast;
@@ -132,6 +132,47 @@ export class AuditRepo {
   /** Entries in sequence order, in pages, from `afterSeq` (exclusive). */
   async entriesPage(afterSeq: number, limit: number): Promise<EntryRow[]> {
     return this.db.kysely.selectFrom('audit_entries').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  }
+
+  /** For verify: entries with afterSeq < seq ≤ upToSeq, in sequence order, at most `limit`. */
+  async entriesBetween(afterSeq: number, upToSeq: number, limit: number): Promise<EntryRow[]> {
+    return this.db.kysely.selectFrom('audit_entries').selectAll().where('seq', '>', afterSeq).where('seq', '<=', upToSeq).orderBy('seq').limit(limit).execute();
+  }
+
+  /** For verify: the stored subtree hashes of one level with fromIdx ≤ idx < toIdx. */
+  async nodesBetween(level: number, fromIdx: number, toIdx: number): Promise<NodeRow[]> {
+    return this.db.kysely.selectFrom('audit_nodes').select(['level', 'idx', 'hash']).where('level', '=', level).where('idx', '>=', fromIdx).where('idx', '<', toIdx).execute();
+  }
+
+  /** For verify: every stored subtree hash above `level`. */
+  async nodesAbove(level: number): Promise<NodeRow[]> {
+    return this.db.kysely.selectFrom('audit_nodes').select(['level', 'idx', 'hash']).where('level', '>', level).execute();
+  }
+
+  /**
+   * For verify: stored nodes that are no complete subtree of a tree of `treeSize` leaves (beyond its
+   * right edge): one index range per level, so this reads only them.
+   */
+  async nodesOutside(treeSize: number): Promise<Array<{ level: number; idx: number }>> {
+    return this.db.kysely
+      .selectFrom('audit_nodes')
+      .select(['level', 'idx'])
+      .where((eb) =>
+        eb.or([
+          eb('level', '<', 0),
+          eb('level', '>', 62),
+          ...Array.from({ length: 63 }, (_, level) => eb.and([eb('level', '=', level), eb('idx', '>=', Math.floor(treeSize / 2 ** level))])),
+        ]),
+      )
+      .orderBy('level')
+      .orderBy('idx')
+      .limit(10_000)
+      .execute();
+  }
+
+  /** The SQLite file, when the site is one verify's worker threads can open (not PostgreSQL, not in memory). */
+  sqliteFile(): string | undefined {
+    return this.db.dialect === 'sqlite' && this.db.location !== ':memory:' ? this.db.location : undefined;
   }
 
   /**
