@@ -23,6 +23,8 @@ export function useOffsetWords(): (ms: number) => string {
 export function TrueClock({ trueNow, offset }: { trueNow: number | null; offset: ClockOffset | null }) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
+  // An uncertainty has no sign (f.seconds signs offsets).
+  const plain = (ms: number) => new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 2 }).format(ms / 1000);
   const time = trueNow === null ? null : new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(trueNow);
   return (
     <section className="true-clock" aria-labelledby="true-clock-title">
@@ -35,8 +37,8 @@ export function TrueClock({ trueNow, offset }: { trueNow: number | null; offset:
       {offset ? (
         <p className="hint">
           {Math.abs(offset.offsetMs) <= offset.uncertaintyMs
-            ? t('devices.clock.browserAgrees', { uncertainty: f.seconds(offset.uncertaintyMs) })
-            : t('devices.clock.browserDiffers', { offset: f.seconds(offset.offsetMs), uncertainty: f.seconds(offset.uncertaintyMs) })}
+            ? t('devices.clock.browserAgrees', { uncertainty: plain(offset.uncertaintyMs) })
+            : t('devices.clock.browserDiffers', { offset: f.seconds(offset.offsetMs), uncertainty: plain(offset.uncertaintyMs) })}
         </p>
       ) : null}
     </section>
