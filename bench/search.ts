@@ -4,25 +4,25 @@
  * SEARCH_BENCH_N recordings (default 1,000,000), against a baseline measured in the same run: the
  * very same SQL executed directly on better-sqlite3 (no HTTP, no validation, no serialization).
  *
- * Rows are generated straight into SQLite with prepared statements (not through the import
- * pipeline): ~30 units in a 3-level tree, ~300 officers and ~150 devices belonging to units,
- * start times over one year with a day/night rhythm. The searching user is a supervisor of the
+ * Rows are generated straight into SQLite with prepared statements (bench/rows.ts, not through
+ * the import pipeline): ~30 units in a 3-level tree, ~300 officers and ~150 devices belonging to
+ * units, start times over one year with a day/night rhythm, unified codes. The searching user is a supervisor of the
  * root unit with an API token. Target: p95 ≤ 20 ms per query kind through HTTP.
  *
  * Env: SEARCH_BENCH_N (rows), SEARCH_BENCH_QUERIES (HTTP searches, ≥ 2000 by default),
  * SEARCH_BENCH_DIR (data folder, default .bench/search), SEARCH_BENCH_SEED.
  */
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { openApp, type App } from '../src/app.js';
+import { openApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { buildServer } from '../src/http/server.js';
-import { newId } from '../src/platform/ids.js';
+import { hashPassword } from '../src/identity/passwords.js';
 import { createLogger } from '../src/platform/log.js';
 import { encodeCursor } from '../src/recordings/service.js';
 import type { RecordingQuery } from '../src/recordings/repo.js';
+import { buildPeople, buildUnits, insertRecordingRows, type Catalogue as Site, type CatalogueUnit as Unit } from './rows.js';
 import { percentile, time } from './support.js';
 import { mulberry32 } from '../test/support/fixtures.js';
 
@@ -37,110 +37,6 @@ const YEAR_MS = 365 * 86_400_000;
 
 const rand = mulberry32(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-/** Skewed choice: a few busy items, a long tail (like officers on patrol vs. desk duty). */
-const pickSkewed = <T>(xs: readonly T[]): T => xs[Math.floor(Math.pow(rand(), 1.6) * xs.length)]!;
-
-interface Unit {
-  id: string;
-  code: string;
-  level: number;
-  subtree: string[];
-}
-
-interface Site {
-  units: Unit[];
-  officers: Array<{ badge: string; unit: Unit; devices: string[] }>;
-  devices: string[];
-}
-
-/** ~30 units in a 3-level tree: the root, 5 bureaus, 24 stations. */
-async function buildUnits(app: App): Promise<Unit[]> {
-  const rootUnit = await app.identity.resolveUnit(undefined);
-  const codes: Array<{ code: string; parent?: string }> = [];
-  for (let b = 1; b <= 5; b++) {
-    codes.push({ code: `bureau-${b}` });
-    for (let s = 1; s <= (b === 5 ? 4 : 5); s++) codes.push({ code: `station-${b}-${s}`, parent: `bureau-${b}` });
-  }
-  for (const c of codes) await app.identity.addUnit({ code: c.code, name: c.code, parentCode: c.parent }, null);
-  const all = [rootUnit, ...(await Promise.all(codes.map(async (c) => (await app.identity.unitByCode(c.code))!)))];
-  return Promise.all(all.map(async (u) => ({ id: u.id, code: u.code, level: u.code === 'root' ? 0 : u.code.startsWith('bureau') ? 1 : 2, subtree: await app.identity.subtreeIds(u.id) })));
-}
-
-function buildPeople(units: Unit[]): Site {
-  const stations = units.filter((u) => u.level === 2);
-  const officers: Site['officers'] = [];
-  const devices: string[] = [];
-  // ~150 devices, ~6 per station; ~300 officers, ~12 per station, sharing their station's devices.
-  stations.forEach((unit, si) => {
-    const own = Array.from({ length: 6 + (si % 2) }, (_, i) => `DSJ-${String(si + 1).padStart(2, '0')}${String(i + 1).padStart(2, '0')}`);
-    devices.push(...own);
-    for (let i = 0; i < 12 + (si % 3); i++) officers.push({ badge: String(100000 + officers.length * 7), unit, devices: own });
-  });
-  // A few people at bureau level record too.
-  for (const unit of units.filter((u) => u.level === 1)) {
-    const own = [`DSJ-B${unit.code.slice(-1)}01`, `DSJ-B${unit.code.slice(-1)}02`];
-    devices.push(...own);
-    for (let i = 0; i < 2; i++) officers.push({ badge: String(100000 + officers.length * 7), unit, devices: own });
-  }
-  return { units, officers, devices };
-}
-
-/** A start time in the year, with more recordings by day than by night. */
-function startTime(): number {
-  const day = Math.floor(rand() * 365);
-  const hour = rand() < 0.8 ? 7 + rand() * 14 : rand() * 24;
-  return YEAR_START + day * 86_400_000 + Math.floor(hour * 3_600_000);
-}
-
-function insertRows(file: string, site: Site): number {
-  const db = new SqliteDatabase(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  // Random-order inserts into five B-trees: a big page cache keeps them off the disk.
-  db.pragma('cache_size = -524288');
-  const cols = [
-    'id', 'blob_sha256', 'size', 'original_name', 'source_path', 'source_kind', 'batch_id', 'unit_id', 'device_serial', 'officer_badge',
-    'collected_by', 'collected_at', 'station', 'file_name_pattern', 'device_started_at', 'device_ended_at', 'clock_offset_ms', 'started_at',
-    'ended_at', 'time_source', 'duration_ms', 'import_delay_ms', 'media_probed', 'media', 'container', 'video_codec', 'audio_codec',
-    'width', 'height', 'latitude', 'longitude', 'playable', 'damaged', 'damage_reason', 'title', 'description', 'created_at', 'updated_at',
-  ];
-  const insRec = db.prepare(`INSERT INTO recordings (${cols.join(',')}) VALUES (${cols.map((c) => `@${c}`).join(',')})`);
-  const insBlob = db.prepare('INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)');
-  const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const officer = pickSkewed(site.officers);
-      const device = pick(officer.devices);
-      const deviceStart = startTime();
-      const offset = Math.floor((rand() - 0.5) * 20_000);
-      const started = deviceStart - offset;
-      const duration = 30_000 + Math.floor(rand() * 1_800_000);
-      const collected = started + duration + Math.floor(rand() * 30 * 3_600_000);
-      const size = Math.floor(duration * 1000 * (0.8 + rand() * 0.4));
-      const sha = createHash('sha256').update(`bench-${SEED}-${i}`).digest('hex');
-      const stamp = new Date(deviceStart).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-      const name = `${device}_${officer.badge}_${stamp}_${String(i % 10_000).padStart(4, '0')}.MP4`;
-      insBlob.run(sha, size, collected);
-      insRec.run({
-        id: newId(), blob_sha256: sha, size, original_name: name, source_path: `/media/dock/${name}`, source_kind: 'dock', batch_id: null,
-        unit_id: officer.unit.id, device_serial: device, officer_badge: officer.badge, collected_by: null, collected_at: collected, station: 'bench',
-        file_name_pattern: 'dsj', device_started_at: deviceStart, device_ended_at: deviceStart + duration, clock_offset_ms: offset, started_at: started,
-        ended_at: started + duration, time_source: 'file_name', duration_ms: duration, import_delay_ms: collected - (started + duration), media_probed: 1,
-        media: null, container: 'mov,mp4,m4a,3gp,3g2,mj2', video_codec: 'h264', audio_codec: 'aac', width: 1920, height: 1080, latitude: null,
-        longitude: null, playable: 1, damaged: rand() < 0.002 ? 1 : 0, damage_reason: null, title: null, description: null, created_at: collected, updated_at: collected,
-      });
-    }
-  });
-  const step = 100_000;
-  for (let i = 0; i < N; i += step) {
-    batch(i, Math.min(N, i + step));
-    process.stdout.write(`\r  rows ${Math.min(N, i + step).toLocaleString('en')} / ${N.toLocaleString('en')}`);
-  }
-  process.stdout.write('\n');
-  const count = (db.prepare('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
-  db.close();
-  return count;
-}
 
 type Kind = 'everything' | 'unit' | 'officer' | 'device' | 'time' | 'unit+time' | 'officer+time' | 'unit+device' | 'page2';
 const KINDS: Kind[] = ['everything', 'unit', 'officer', 'device', 'time', 'unit+time', 'officer+time', 'unit+device', 'page2'];
@@ -204,8 +100,17 @@ async function main(): Promise<void> {
   const { secret } = await app.sessions.createToken('bench', 'bench', null);
 
   console.log(`bench:search — ${N.toLocaleString('en')} recordings, ${units.length} units (3 levels), ${site.officers.length} officers, ${site.devices.length} devices, one year`);
-  const gen = time(() => insertRows(app.db.location, site));
-  console.log(`  generated ${gen.value.toLocaleString('en')} rows in ${(gen.ms / 1000).toFixed(1)} s (prepared statements, 100k-row transactions)`);
+  const passwordHash = await hashPassword('bench-officer-password');
+  const gen = time(() =>
+    insertRecordingRows(app.db.location, site, {
+      n: N,
+      seed: SEED,
+      yearStart: YEAR_START,
+      passwordHash,
+      onProgress: (phase) => process.stdout.write(`  ${phase}…`),
+    }),
+  );
+  console.log(`\n  generated ${gen.value.toLocaleString('en')} rows in ${(gen.ms / 1000).toFixed(1)} s (drawn and written by SQLite in start-time order)`);
 
   const server = await buildServer(app);
   await server.listen({ host: '127.0.0.1', port: 0 });
