@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
-import { decodeLeaf, encodeLeaf, readLeafIndex } from './leaf.js';
+import { decodeLeaf, encodeLeaf, LEAF_VERSION, readLeafIndex, type AuditEvent } from './leaf.js';
 
 const arbEvent = fc.record({
   actor: fc.option(fc.record({ id: fc.string(), name: fc.string() }), { nil: null }),
@@ -20,6 +20,23 @@ describe('ledger leaves', () => {
         const full = decodeLeaf(bytes);
         expect(Buffer.from(canonicalJson(full))).toEqual(bytes);
         expect(readLeafIndex(bytes)).toEqual({ seq, at, action: ev.action, actorId: ev.actor?.id ?? null, subjectType: ev.subject?.type ?? null, subjectId: ev.subject?.id ?? null });
+      }),
+    );
+  });
+
+  it('encode to exactly the canonical JSON of the leaf object, whatever the event holds', () => {
+    const loose = fc.record({
+      actor: fc.option(fc.record({ id: fc.string(), name: fc.string() }, { requiredKeys: [] }), { nil: undefined }),
+      action: fc.option(fc.string(), { nil: undefined }),
+      subject: fc.option(fc.option(fc.record({ type: fc.string(), id: fc.string() }), { nil: null }), { nil: undefined }),
+      ip: fc.option(fc.option(fc.string(), { nil: null }), { nil: undefined }),
+      reason: fc.option(fc.option(fc.string(), { nil: null }), { nil: undefined }),
+      details: fc.option(fc.dictionary(fc.string(), fc.jsonValue()), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 42 }), loose, (seq, at, ev) => {
+        const leaf = { v: LEAF_VERSION, seq, at, actor: ev.actor, action: ev.action, subject: ev.subject ?? null, ip: ev.ip ?? null, reason: ev.reason ?? null, details: ev.details ?? {} };
+        expect(encodeLeaf(seq, at, ev as AuditEvent).toString('utf8')).toBe(canonicalJson(leaf));
       }),
     );
   });
