@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, queryString } from '../api/http';
@@ -11,6 +11,8 @@ import { apiQuery, filtersFromParams, filtersToParams, type SearchFilters } from
 import { SearchForm } from './search-form';
 
 const PAGE_SIZE = 50;
+/** Marked once per page load when the first results are on screen and the form works (test/e2e/first-load.e2e.ts reads it). */
+const FIRST_RESULTS_MARK = 'custodia:recordings-interactive';
 
 /** Search recordings; pages are fetched with the server's keyset cursor ("load more"), never by offset. */
 export default function RecordingSearchPage() {
@@ -26,6 +28,9 @@ export default function RecordingSearchPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = useMemo(() => results.data?.pages.flatMap((p) => p.items) ?? [], [results.data]);
+  useEffect(() => {
+    if (!results.isPending && performance.getEntriesByName(FIRST_RESULTS_MARK).length === 0) performance.mark(FIRST_RESULTS_MARK);
+  }, [results.isPending]);
   const search = (f: SearchFilters) => setParams(filtersToParams(f));
 
   return (
