@@ -51,13 +51,13 @@ const META: RequestMeta = { ip: null, userAgent: 'custodia-demo' };
 
 /** One base clip per officer: its pattern, tone and length. */
 const STYLES: readonly Omit<ClipStyle, 'caption'>[] = [
-  { pattern: 'testsrc2', toneHz: 440, seconds: 12, hue: 0 },
-  { pattern: 'smptebars', toneHz: 523, seconds: 10, hue: 40 },
-  { pattern: 'testsrc', toneHz: 587, seconds: 14, hue: 80 },
-  { pattern: 'testsrc2', toneHz: 659, seconds: 9, hue: 160 },
-  { pattern: 'rgbtestsrc', toneHz: 698, seconds: 11, hue: 200 },
-  { pattern: 'smptebars', toneHz: 784, seconds: 13, hue: 260 },
-  { pattern: 'testsrc', toneHz: 880, seconds: 8, hue: 320 },
+  { pattern: 'testsrc2', toneHz: 440, seconds: 8, hue: 0 },
+  { pattern: 'smptebars', toneHz: 523, seconds: 7, hue: 40 },
+  { pattern: 'testsrc', toneHz: 587, seconds: 9, hue: 80 },
+  { pattern: 'testsrc2', toneHz: 659, seconds: 6, hue: 160 },
+  { pattern: 'rgbtestsrc', toneHz: 698, seconds: 8, hue: 200 },
+  { pattern: 'smptebars', toneHz: 784, seconds: 10, hue: 260 },
+  { pattern: 'testsrc', toneHz: 880, seconds: 7, hue: 320 },
 ];
 
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
