@@ -47,8 +47,22 @@ export class MediaTools {
     return interpretProbe(r.stdout, r.stderr, r.code);
   }
 
-  /** A horizontal strip of `count` evenly spaced frames, `width` px each, as one JPEG. */
-  async thumbnailStrip(input: string, output: string, durationMs: number, count = 10, width = 160): Promise<void> {
+  /**
+   * A horizontal strip of `count` evenly spaced frames, `width` px each, as one JPEG. Long
+   * recordings seek to each frame (one input per frame, `-ss` before `-i`: a keyframe seek and at
+   * most one GOP decoded) instead of decoding the whole file — minutes saved on a 30-minute
+   * recording; short or damaged ones, where a seek may find nothing, decode through as before.
+   */
+  async thumbnailStrip(input: string, output: string, durationMs: number, count = 10, width = 160): Promise<'seek' | 'decode'> {
+    if (durationMs >= 60_000) {
+      const args = ['-y', '-v', 'error'];
+      for (let i = 0; i < count; i++) args.push('-ss', ((durationMs * (i + 0.5)) / count / 1000).toFixed(3), '-i', input);
+      const scaled = Array.from({ length: count }, (_, i) => `[${i}:v:0]scale=${width}:-2,setsar=1,trim=end_frame=1[f${i}]`).join(';');
+      const graph = `${scaled};${Array.from({ length: count }, (_, i) => `[f${i}]`).join('')}hstack=inputs=${count}[strip]`;
+      args.push('-filter_complex', graph, '-map', '[strip]', '-frames:v', '1', '-q:v', '5', output);
+      const seek = await run(this.bin.ffmpeg, args, { timeoutMs: 120_000 });
+      if (seek.code === 0) return 'seek';
+    }
     const fps = Math.max(count / Math.max(durationMs / 1000, 0.1), 0.001);
     const r = await run(
       this.bin.ffmpeg,
@@ -56,6 +70,7 @@ export class MediaTools {
       { timeoutMs: 600_000 },
     );
     if (r.code !== 0) throw new Error(`ffmpeg thumbnails failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+    return 'decode';
   }
 
   /** H.264/AAC MP4 with faststart, for browsers. `onProgress` gets 0..1. */
