@@ -89,7 +89,8 @@ export function webApp(opts: WebAppOptions): FastifyPluginAsync {
         .header('referrer-policy', 'same-origin')
         .send(index);
 
-    await server.register(fastifyStatic, { root, serve: false });
+    // Built assets come with .br and .gz twins (web/vite-precompress.ts): sent to browsers that accept them.
+    await server.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
     server.get('/', { config: { auth: 'public' }, schema: { hide: true } }, (_req, reply) => sendIndex(reply));
 

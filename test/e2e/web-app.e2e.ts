@@ -36,6 +36,15 @@ describe('the web app served by the API server', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Sent precompressed to a browser that accepts it (built once, web/vite-precompress.ts); the same bytes once decoded.
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+    const brotli = await fetch(`${site.base}${script}`, { headers: { 'accept-encoding': 'br' } });
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    const plain = await fetch(`${site.base}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const text = await plain.text();
+    expect(await js.text()).toBe(text);
+    expect(await brotli.text()).toBe(text);
     const icon = await fetch(`${site.base}/favicon.svg`);
     expect(icon.status).toBe(200);
     expect(icon.headers.get('cache-control')).toBe('public, max-age=86400');
