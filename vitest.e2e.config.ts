@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     sequence: { concurrent: false },
+    // A poll waits for the page to catch up with the server (a refetch, a second query): 1 s, the
+    // default, is too short on two busy cores; a poll that is already true returns at once.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

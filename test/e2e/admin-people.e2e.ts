@@ -27,7 +27,8 @@ describe('admin: people, units, settings and profiles (browser)', () => {
     const { page } = browser;
     await signIn(page, site.base, 'sun.admin');
     const nav = page.getByRole('navigation', { name: '主导航' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(expect.arrayContaining(['首页', '人员管理', '单位管理', '系统设置', '审计', '个人中心']));
+    // Sign-in changes the address before the shell is drawn.
+    await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(expect.arrayContaining(['首页', '人员管理', '单位管理', '系统设置', '审计', '个人中心']));
     await nav.getByRole('link', { name: '人员管理' }).click();
     await expect.poll(() => page.locator('table.people tbody tr').count()).toBe(1);
 

@@ -25,10 +25,10 @@ describe('audit: the browser verifies the signed tree head and inclusion proofs 
   it('an administrator checks the head signature and an entry’s proof, recomputing every hash', async () => {
     const { page } = browser;
     await signIn(page, site.base, 'sun.admin');
-    // The administrator's navigation has no recordings.
-    const nav = await page.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
-    expect(nav).toEqual(expect.arrayContaining(['审计', '个人中心']));
-    expect(nav).not.toContain('音像记录');
+    // The administrator's navigation has no recordings (polled: sign-in changes the address before the shell is drawn).
+    const navLinks = page.getByRole('navigation', { name: '主导航' }).getByRole('link');
+    await expect.poll(() => navLinks.allTextContents()).toEqual(expect.arrayContaining(['审计', '个人中心']));
+    expect(await navLinks.allTextContents()).not.toContain('音像记录');
     // Sign-in opens the home page; the audit page is in the navigation.
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审计', exact: true }).click();

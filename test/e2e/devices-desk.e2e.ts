@@ -92,8 +92,8 @@ describe('device desk: issue, return with clock calibration, and the corrected i
     await prompt.getByLabel('动态密码').fill(totpCode(secret, Date.now() + 30_000));
     await prompt.getByRole('button', { name: '确认并继续' }).click();
     await expect.poll(() => page.getByTestId('desk-done').textContent()).toContain('设备 N-001 已领用。');
-    expect(await page.locator('h1').textContent()).toContain('已领用');
-    expect(await page.locator('.fact', { hasText: '领用人' }).locator('dd').textContent()).toBe('王伟 (012345)');
+    await expect.poll(() => page.locator('h1').textContent()).toContain('已领用');
+    await expect.poll(() => page.locator('.fact', { hasText: '领用人' }).locator('dd').textContent()).toBe('王伟 (012345)');
   });
 
   it('the desk shows the device out now (screenshots at 1280 and tablet width)', async () => {
@@ -132,8 +132,8 @@ describe('device desk: issue, return with clock calibration, and the corrected i
     await ret.getByRole('button', { name: '确认归还' }).click();
     await expect.poll(() => page.getByTestId('desk-done').textContent()).toContain('设备 N-001 已归还。');
     expect(await page.getByTestId('desk-done').textContent()).toContain('时钟：快 7 分 0 秒。');
-    expect(await page.getByTestId('device-clock').textContent()).toContain('快 7 分 0 秒');
-    expect(await page.locator('h1').textContent()).toContain('在库');
+    await expect.poll(() => page.getByTestId('device-clock').textContent()).toContain('快 7 分 0 秒');
+    await expect.poll(() => page.locator('h1').textContent()).toContain('在库');
     // The history shows the loan, the calibration and each step with its ledger entry.
     const calibrations = page.getByTestId('device-calibrations');
     await expect.poll(() => calibrations.textContent()).toContain('直接输入偏差');
@@ -151,7 +151,9 @@ describe('device desk: issue, return with clock calibration, and the corrected i
     const n2 = ((await reg.json()) as { id: string }).id;
     const issued = await page.request.post(`${site.base}/api/devices/${n2}/issue`, { data: { officerBadge: '054321', dueAt: Date.now() + 1500 } });
     expect(issued.status()).toBe(201);
-    await new Promise((r) => setTimeout(r, 2000));
+    // Until its due time has passed and the server counts it overdue.
+    const overdue = async () => ((await (await page.request.get(`${site.base}/api/devices/overdue`)).json()) as { items: Array<{ id: string }> }).items.map((d) => d.id);
+    await expect.poll(overdue, { timeout: 15_000, interval: 250 }).toContain(n2);
     const reg3 = await page.request.post(`${site.base}/api/devices`, { data: { code: 'N-003', kind: 'handheld_terminal', unitId: me.id } });
     const n3 = ((await reg3.json()) as { id: string }).id;
 

@@ -46,7 +46,14 @@ export function useOfficers() {
 }
 
 /** After a change: every list, the device and its history are asked again. */
-export function useRefreshDevices(): () => Promise<void> {
+/**
+ * After a desk step: the device the server answered with is shown at once (so the page never shows
+ * the step done beside the state before it), then every device view is refetched.
+ */
+export function useRefreshDevices(): (changed?: Device) => Promise<void> {
   const client = useQueryClient();
-  return () => client.invalidateQueries({ queryKey: DEVICES_KEY });
+  return async (changed) => {
+    if (changed) client.setQueryData([...DEVICES_KEY, 'one', changed.id], changed);
+    await client.invalidateQueries({ queryKey: DEVICES_KEY });
+  };
 }

@@ -38,7 +38,7 @@ export default function DevicePage() {
   const finished = (a: DeskAction) => async (next: Device) => {
     setDone({ action: a, device: next });
     setChosen(null);
-    await refresh();
+    await refresh(next);
   };
 
   return (
