@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.bench/**', '.scratch/**', 'web/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.bench/**', '.scratch/**', 'web/dist/**', '.test-dist-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

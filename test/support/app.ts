@@ -101,5 +101,9 @@ export async function makeVideo(file: string, opts: { seconds?: number; codec?: 
   await run(FFMPEG, args);
 }
 
-/** The CLI from TypeScript sources, as a child process (for crash and exit-code tests). */
-export const CLI = ['--import', 'tsx', path.resolve(import.meta.dirname, '../../bin/custodia-dev.ts')];
+/**
+ * The CLI from the current sources, as a child process (for crash and exit-code tests): the run's
+ * compiled copy made by test/support/cli-build.ts, or the sources through tsx when a file runs
+ * without that setup.
+ */
+export const CLI = process.env.CUSTODIA_TEST_CLI ? [process.env.CUSTODIA_TEST_CLI] : ['--import', 'tsx', path.resolve(import.meta.dirname, '../../bin/custodia-dev.ts')];
