@@ -91,12 +91,13 @@ export async function openApp(config: Config, log: Logger, env: { PATH?: string 
     await identity.ensureRootUnit(config.siteName);
     const jobs = new JobQueue(db, clock, log);
     const recordingsRepo = new RecordingsRepo(db);
-    const access = new AccessService(db, new AccessRepo(db), recordingsRepo, ledger, authz, stepUp, settings, clock);
     const profiles = new ProfilesService(db, ledger, authz, units, clock, config.timeZone);
     await profiles.seedShipped();
+    const casesRepo = new CasesRepo(db);
+    const access = new AccessService(db, new AccessRepo(db), recordingsRepo, ledger, authz, stepUp, settings, clock, { cases: casesRepo, profiles });
     const recordings = new RecordingsService(db, recordingsRepo, ledger, jobs, blobs, authz, access, profiles, clock, config.uploadDeadlineHours, config.timeZone);
     await recordings.assignMissingCodes();
-    const cases = new CasesService(db, new CasesRepo(db), recordingsRepo, ledger, authz, identity, clock);
+    const cases = new CasesService(db, casesRepo, recordingsRepo, ledger, authz, identity, clock, profiles);
     const derivativesRoot = path.join(config.dataDir, 'derivatives');
     const retention = new RetentionService(db, new RetentionRepo(db), profiles, ledger, authz, stepUp, blobs, (id) => derivativeDirOf(derivativesRoot, id), clock, config.timeZone);
     recordings.useAnnotators({ retention, cases: { caseIdsOf: async (actor, row) => (await cases.casesOfRecording(actor, row.id)).map((c) => c.id) } });

@@ -4,13 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
 import { DEFAULT_AUTHORITY_SETTINGS, type RoleId } from '../src/identity/index.js';
 import { dialects, fixedClock, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
+import { actorOf } from './support/grants.js';
 import { listen, type Listening } from './support/http.js';
 
 /**
  * Approval-gated access (issue 3, R-ACCESS, R-ACCESS-LOG, R-SECRET) over real HTTP: ask, approve
  * (narrowed, with an expiry), use, revoke, reject, withdraw; nobody approves their own request; an
- * approver decides only what lies in their subtree and clearance; every step and every use is in
- * the ledger; the access register names who used what, when and why.
+ * approver decides only what lies in their subtree and clearance, and a request by an approver goes
+ * to someone above or beside them; a request may cover all of a case's recordings; the reason comes
+ * from the governing regulation's list; every step and every use is in the ledger; the access
+ * register names who used what, when and why.
  */
 
 const PASSWORD = 'access-test-password';
@@ -40,6 +43,21 @@ describe.each(dialects())('access requests and grants (%s)', (dialect) => {
   };
   const play = (as: string, name: string) => api(as, 'GET', `/api/recordings/${rec[name]}/content`);
   const errorOf = async (res: Response) => ((await res.json()) as { error: string }).error;
+  const ids = async (as: string, scope: string) => ((await (await api(as, 'GET', `/api/access-requests?scope=${scope}`)).json()) as { items: Array<{ id: string }> }).items.map((i) => i.id);
+  const person = async (p: { username: string; roles: RoleId[]; unitCode?: string; badge?: string; clearance?: 0 | 1 | 2 | 3 }) => {
+    await t.app.identity.addUser({ ...p, password: PASSWORD }, null);
+    token[p.username] = (await t.app.sessions.createToken(p.username, 'test', null)).secret;
+  };
+  /** Imports one small real recording into a unit (by code) under `name`. */
+  const importInto = async (unitCode: string, name: string, badge?: string) => {
+    const dir = path.join(media.dir, `${unitCode}-${name}`);
+    await mkdir(dir, { recursive: true });
+    await makeVideo(path.join(dir, name), { seconds: 1, size: '64x48', title: `${unitCode}/${name}` });
+    const unit = await t.app.identity.resolveUnit(unitCode);
+    const r = await t.app.ingest.importSource(dir, { sourceKind: 'folder', unitId: unit.id, station: 't', officerBadge: badge, actor: null, meta: { ip: null } });
+    rec[name] = r.files[0]!.recordingId!;
+    return rec[name];
+  };
 
   beforeAll(async () => {
     t = await openTestApp({ dialect, clock });
@@ -218,6 +236,126 @@ describe.each(dialects())('access requests and grants (%s)', (dialect) => {
     expect(tooHigh.status).toBe(403);
     await api('disp', 'PUT', `/api/recordings/${rec['c.mp4']}/sensitivity`, { level: 0, reason: 'cleared after review' });
     expect(await seen('legal')).toContain(rec['c.mp4']);
+  });
+
+  it('a request by an approver goes to someone above or beside them, never below (bureau → station → team)', async () => {
+    // The site's root is the county bureau; north is a station; north-team1 a team under it.
+    await t.app.identity.addUnit({ code: 'north-team1', name: 'North team 1', parentCode: 'north' }, null);
+    await person({ username: 'teamboss', roles: ['approver'], unitCode: 'north-team1', clearance: 3 });
+    await person({ username: 'northdeputy', roles: ['approver'], unitCode: 'north', clearance: 3 });
+    await person({ username: 'teamlegal', roles: ['supervisor'], unitCode: 'north-team1' });
+    await importInto('north-team1', 'team.mp4');
+
+    // The station's approver asks for a team recording: the team's approver (below) may not decide.
+    const req = await ask('northboss', ['team.mp4']);
+    expect(await ids('teamboss', 'inbox')).not.toContain(req.id);
+    const below = await api('teamboss', 'POST', `/api/access-requests/${req.id}/approve`, {});
+    expect(below.status).toBe(403);
+    expect(await errorOf(below)).toBe('approver_below_requester');
+    const belowReject = await api('teamboss', 'POST', `/api/access-requests/${req.id}/reject`, { reason: 'no' });
+    expect(await errorOf(belowReject)).toBe('approver_below_requester');
+    expect((await ledger('access.denied')).some((l) => l.actor?.name === 'teamboss' && l.details.reason === 'approver_below_requester' && l.details.request === req.id)).toBe(true);
+    // The team's approver may still see it among all requests of their units; only deciding is not theirs.
+    expect(await ids('teamboss', 'all')).toContain(req.id);
+    // Beside (another approver of the station) and above (the county) may decide.
+    expect(await ids('northdeputy', 'inbox')).toContain(req.id);
+    expect(await ids('countyboss', 'inbox')).toContain(req.id);
+    const beside = await api('northdeputy', 'POST', `/api/access-requests/${req.id}/approve`, {});
+    expect(beside.status, await beside.clone().text()).toBe(200);
+    expect(await beside.json()).toMatchObject({ state: 'approved', decidedBy: { username: 'northdeputy' } });
+
+    // Above: the county decides a station approver's request.
+    const again = await ask('northboss', ['team.mp4'], 'download');
+    expect((await api('countyboss', 'POST', `/api/access-requests/${again.id}/approve`, {})).status).toBe(200);
+
+    // The team approver's own request goes up to the station, whose approvers may decide it.
+    const up = await ask('teamboss', ['team.mp4']);
+    expect(await ids('northboss', 'inbox')).toContain(up.id);
+    expect((await api('northboss', 'POST', `/api/access-requests/${up.id}/reject`, { reason: 'ask the station first' })).status).toBe(200);
+
+    // Someone who approves nothing is decided by any approver with authority, the team's included.
+    const plain = await ask('teamlegal', ['team.mp4']);
+    expect(await ids('teamboss', 'inbox')).toContain(plain.id);
+    expect((await api('teamboss', 'POST', `/api/access-requests/${plain.id}/approve`, {})).status).toBe(200);
+  });
+
+  it('a request may cover all of a case’s recordings the requester may know about, and shows the case', async () => {
+    const disp = await actorOf(t.app, 'disp');
+    const north = await t.app.identity.resolveUnit('north');
+    const opened = await t.app.cases.create(disp, { number: '北刑〔2026〕17号', kind: 'case', title: 'Theft at the market', unitId: north.id }, { ip: null });
+    await t.app.cases.link(disp, opened.id, [rec['a.mp4']!, rec['b.mp4']!, rec['c.mp4']!], null, { ip: null });
+
+    // Officer wang knows only his own recordings (a, b): the request covers those, c is not even named.
+    const res = await api('wang', 'POST', '/api/access-requests', { caseId: opened.id, action: 'view', reason: 'complaint' });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const req = (await res.json()) as { id: string; case: unknown; recordings: Array<{ id: string }>; hiddenRecordings: number };
+    expect(req.recordings.map((r) => r.id).sort()).toEqual([rec['a.mp4'], rec['b.mp4']].sort());
+    expect(req.hiddenRecordings).toBe(0);
+    expect(req.case).toEqual({ id: opened.id, number: '北刑〔2026〕17号', title: 'Theft at the market' });
+    expect(JSON.stringify(req)).not.toContain(rec['c.mp4']);
+    const entry = (await ledger('access.request')).find((l) => l.subject?.id === req.id)!;
+    expect(entry.details.case).toBe(opened.id);
+    expect([...(entry.details.recordings as string[])].sort()).toEqual([rec['a.mp4'], rec['b.mp4']].sort());
+    expect(JSON.stringify(entry.details)).not.toContain(rec['c.mp4']);
+
+    // The approver sees the case on the request, and in the list.
+    expect(await ((await api('northboss', 'GET', `/api/access-requests/${req.id}`)).json())).toMatchObject({ case: { id: opened.id, number: '北刑〔2026〕17号' } });
+    const mine = (await (await api('wang', 'GET', '/api/access-requests?scope=mine')).json()) as { items: Array<{ id: string; case: { id: string } | null }> };
+    expect(mine.items.find((i) => i.id === req.id)?.case?.id).toBe(opened.id);
+    // A supervisor with the same unit asks for all three.
+    const all = await ask('legal', [], 'view', { recordingIds: undefined, caseId: opened.id });
+    expect(all.recordings).toHaveLength(3);
+
+    // Recordings or a case, not both; a case outside one's units does not exist for them.
+    expect((await api('legal', 'POST', '/api/access-requests', { caseId: opened.id, recordingIds: [rec['a.mp4']], action: 'view', reason: 'complaint' })).status).toBe(400);
+    expect((await api('southboss', 'POST', '/api/access-requests', { caseId: opened.id, action: 'view', reason: 'complaint' })).status).toBe(404);
+    expect((await api('legal', 'POST', '/api/access-requests', { caseId: '0190a0a0-0000-7000-8000-000000000000', action: 'view', reason: 'complaint' })).status).toBe(404);
+    // A case with nothing the requester could ask for is refused as such.
+    const empty = await t.app.cases.create(disp, { number: '北刑〔2026〕18号', kind: 'case', title: 'Nothing linked', unitId: north.id }, { ip: null });
+    expect(await errorOf(await api('legal', 'POST', '/api/access-requests', { caseId: empty.id, action: 'view', reason: 'complaint' }))).toBe('case_without_recordings');
+    // The reasons for a case's recordings are asked the same way.
+    expect((await api('legal', 'GET', `/api/access-reasons?case=${opened.id}`)).status).toBe(200);
+  });
+
+  it('the reason comes from the list of the profile assigned to the recordings’ units; the fixed list elsewhere', async () => {
+    await t.app.identity.addUnit({ code: 'traffic', name: 'Traffic brigade' }, null);
+    await t.app.identity.addUnit({ code: 'traffic-1', name: 'Traffic squad 1', parentCode: 'traffic' }, null);
+    const traffic = await t.app.identity.resolveUnit('traffic');
+    await t.app.profiles.assign(null, traffic.id, 'traffic-police', undefined, 'the brigade’s regulation', { ip: null });
+    // A recording of a unit below the assignment follows it too.
+    await importInto('traffic-1', 'road.mp4');
+    const reasons = async (query: string) => (await (await api('disp', 'GET', `/api/access-reasons?${query}`)).json()) as { items: Array<{ id: string; label: { zh: string; en: string }; requiresText: boolean }>; profiles: string[] };
+
+    const road = await reasons(`recordings=${rec['road.mp4']}`);
+    expect(road.items.map((r) => [r.id, r.requiresText])).toEqual([
+      ['work_need', true],
+      ['other', true],
+    ]);
+    expect(road.items[0]!.label.zh).toBe('因工作需要');
+    expect(road.profiles).toHaveLength(1);
+    expect(road.profiles[0]).toMatch(/^traffic-police@\d+$/);
+    // Where no profile is assigned: the fixed list.
+    const plain = await reasons(`recordings=${rec['a.mp4']}`);
+    expect(plain.items.map((r) => r.id)).toEqual(['complaint', 'reconsideration_litigation', 'quality_assessment', 'court_procuratorate', 'case_handling', 'other']);
+    expect(plain.profiles).toEqual([]);
+    // Across both: what both allow.
+    expect((await reasons(`recordings=${rec['road.mp4']},${rec['a.mp4']}`)).items.map((r) => r.id)).toEqual(['other']);
+    // The list is not a way to learn of recordings one may not know.
+    expect((await api('wang', 'GET', `/api/access-reasons?recordings=${rec['road.mp4']}`)).status).toBe(404);
+    expect((await api('disp', 'GET', '/api/access-reasons')).status).toBe(400);
+
+    const refused = await api('disp', 'POST', '/api/access-requests', { recordingIds: [rec['road.mp4']], action: 'view', reason: 'complaint' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'reason_not_allowed', details: { allowed: ['work_need', 'other'] } });
+    expect(await errorOf(await api('disp', 'POST', '/api/access-requests', { recordingIds: [rec['road.mp4']], action: 'view', reason: 'work_need' }))).toBe('reason_text_required');
+    const asked = await api('disp', 'POST', '/api/access-requests', { recordingIds: [rec['road.mp4']], action: 'view', reason: 'work_need', reasonText: '事故复核' });
+    expect(asked.status, await asked.clone().text()).toBe(201);
+    const view = (await asked.json()) as { id: string; reason: string; reasonLabel: { zh: string; en: string } | null };
+    expect(view).toMatchObject({ reason: 'work_need', reasonLabel: { zh: '因工作需要', en: 'Work need' } });
+    expect((await ledger('access.request')).find((l) => l.subject?.id === view.id)?.details).toMatchObject({ reason: 'work_need', reasonFrom: road.profiles });
+    // Requests under the fixed list carry its labels.
+    const fixed = await ask('legal', ['a.mp4']);
+    expect(await ((await api('legal', 'GET', `/api/access-requests/${fixed.id}`)).json())).toMatchObject({ reason: 'complaint', reasonLabel: { zh: '投诉举报核查', en: 'Complaint' } });
   });
 
   it('step-up: when the settings say so, approving needs a fresh dynamic password', async () => {

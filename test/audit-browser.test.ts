@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyInclusion } from '../src/audit/merkle.js';
 import type { VerifyJobView } from '../src/audit/verify-job.js';
 import type { RoleId } from '../src/identity/index.js';
 import { dialects, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
@@ -155,5 +156,115 @@ describe.each(dialects())('audit browser (%s)', (dialect) => {
     await expect.poll(async () => (await job())?.state, { timeout: 30_000, interval: 50 }).toBe('done');
     const done = (await job())!;
     expect(done.result).toMatchObject({ ok: false, problemCount: 1, problems: [{ kind: 'blob_corrupt', location: where }] });
+  });
+});
+
+/**
+ * Issue 3: what a user may not know about stays hidden in the ledger browser too. Entries about a
+ * recording outside the reader's unit subtree or above their clearance — or about a device,
+ * person, case, batch or unit outside the subtree — are not listed (their seq is a gap). Inclusion
+ * proofs stay public: they are hashes only, and any role checks any entry with them.
+ */
+describe.each(dialects())('the ledger lists only what its reader may know about (%s)', (dialect) => {
+  let t: TestApp;
+  let http: Listening;
+  let src: { dir: string; cleanup(): Promise<void> };
+  const token: Record<string, string> = {};
+  const unit: Record<string, string> = {};
+  const rec: Record<string, string> = {};
+  let southUser = '';
+  let southDevice = '';
+
+  const call = (as: string, url: string) => fetch(`${http.base}${url}`, { headers: { authorization: `Bearer ${token[as]}` } });
+  const entries = async (as: string, query: string): Promise<Entry[]> => {
+    const res = await call(as, `/api/audit/entries${query}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as { items: Entry[] }).items;
+  };
+  const about = (list: Entry[], id: string) => list.filter((e) => e.subjectId === id);
+
+  beforeAll(async () => {
+    t = await openTestApp({ dialect });
+    src = await tempDir('custodia-audit-scope-');
+    unit.north = (await t.app.identity.addUnit({ code: 'north', name: 'North' }, null)).id;
+    unit.south = (await t.app.identity.addUnit({ code: 'south', name: 'South' }, null)).id;
+    const people: Array<{ username: string; roles: RoleId[]; unitCode?: string; clearance?: 0 | 1 | 2 | 3 }> = [
+      { username: 'chief', roles: ['supervisor'], clearance: 3 },
+      { username: 'county', roles: ['supervisor'] },
+      { username: 'nsup', roles: ['supervisor'], unitCode: 'north' },
+      { username: 'nappr', roles: ['approver'], unitCode: 'north', clearance: 2 },
+      { username: 'cust', roles: ['custodian'] },
+      { username: 'col', roles: ['collector'], unitCode: 'north' },
+    ];
+    for (const p of people) {
+      await t.app.identity.addUser({ ...p, password: PASSWORD }, null);
+      token[p.username] = (await t.app.sessions.createToken(p.username, 'test', null)).secret;
+    }
+    southUser = (await t.app.identity.addUser({ username: 'zhou', password: PASSWORD, roles: ['officer'], unitCode: 'south', badge: '700001' }, null)).id;
+    for (const [name, unitId] of [['n-open', unit.north], ['n-secret', unit.north], ['s-open', unit.south]] as const) {
+      const dir = path.join(src.dir, name);
+      await mkdir(dir);
+      await writeFile(path.join(dir, `${name}.mp4`), randomBytes(40_000));
+      rec[name] = (await t.app.ingest.importSource(dir, { sourceKind: 'folder', unitId, station: 't', actor: null, meta: { ip: null } })).files[0]!.recordingId!;
+    }
+    http = await listen(t);
+    // The north approver (cleared for commercial secrets) marks one north recording: its entries leave the uncleared reader's view.
+    const marked = await fetch(`${http.base}/api/recordings/${rec['n-secret']}/sensitivity`, { method: 'PUT', headers: { authorization: `Bearer ${token.nappr}`, 'content-type': 'application/json' }, body: JSON.stringify({ level: 2, reason: 'commercial secrets' }) });
+    expect(marked.status, await marked.clone().text()).toBe(200);
+    const device = await fetch(`${http.base}/api/devices`, { method: 'POST', headers: { authorization: `Bearer ${token.cust}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: 'S-001', serial: 'S0001', kind: 'body_worn', unitId: unit.south }) });
+    expect(device.status, await device.clone().text()).toBe(201);
+    southDevice = ((await device.json()) as { id: string }).id;
+  });
+
+  afterAll(async () => {
+    await http?.server.close();
+    await t?.close();
+    await src?.cleanup();
+  });
+
+  it('a reader at the root cleared for everything sees every entry', async () => {
+    const all = await entries('chief', '?limit=1000');
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: (await t.app.ledger.state()).size }, (_, i) => i + 1));
+  });
+
+  it('above the reader’s clearance: the entries naming the recording are not listed, anywhere in the site', async () => {
+    const all = await entries('county', '?limit=1000');
+    expect(about(all, rec['n-secret']!)).toEqual([]);
+    expect(about(all, rec['s-open']!).map((e) => e.action)).toContain('recording.import');
+    expect(about(all, southDevice).map((e) => e.action)).toEqual(['device.register']);
+    expect(await entries('county', `?subjectType=recording&subjectId=${rec['n-secret']}`)).toEqual([]);
+    // Cleared: the marking and the import are both there.
+    expect(about(await entries('nappr', '?limit=1000'), rec['n-secret']!).map((e) => e.action)).toEqual(expect.arrayContaining(['recording.import', 'recording.sensitivity']));
+  });
+
+  it('outside the reader’s unit subtree: recordings, devices, people and units of a sibling are not listed; site-wide entries are', async () => {
+    const all = await entries('nsup', '?limit=1000');
+    const ids = new Set(all.map((e) => e.subjectId));
+    expect(about(all, rec['n-open']!).map((e) => e.action)).toContain('recording.import');
+    for (const hidden of [rec['s-open']!, rec['n-secret']!, southDevice, southUser, unit.south!]) expect(ids.has(hidden), hidden).toBe(false);
+    expect(ids.has(unit.north!)).toBe(true);
+    expect(all.some((e) => e.action === 'profile.install')).toBe(true);
+    // Filters and newest-first paging work over what is left; a withheld seq is a gap.
+    const imports = await entries('nsup', '?action=recording.import');
+    expect(imports.map((e) => e.subjectId)).toEqual([rec['n-open']]);
+    const newest = await entries('nsup', '?order=desc&limit=3');
+    expect(newest.map((e) => e.seq)).toEqual(all.slice(-3).map((e) => e.seq).reverse());
+    const older = await entries('nsup', `?order=desc&limit=1000&before=${newest[2]!.seq}`);
+    expect([...newest, ...older].map((e) => e.seq)).toEqual(all.map((e) => e.seq).reverse());
+    const hiddenSeq = (await entries('chief', `?action=recording.import&subjectId=${rec['s-open']}`))[0]!.seq;
+    expect((await entries('nsup', `?after=${hiddenSeq - 1}&limit=1`))[0]?.seq).not.toBe(hiddenSeq);
+  });
+
+  it('the proof of a withheld entry is still public: hashes only, verifiable by any role', async () => {
+    const hiddenSeq = (await entries('chief', `?action=recording.import&subjectId=${rec['s-open']}`))[0]!.seq;
+    const head = (await (await call('col', '/api/audit/head')).json()) as { size: number; root: string };
+    for (const as of ['nsup', 'col']) {
+      const res = await call(as, `/api/audit/proof/${hiddenSeq}?treeSize=${head.size}`);
+      expect(res.status).toBe(200);
+      const proof = (await res.json()) as { leafIndex: number; treeSize: number; leafHash: string; path: string[] };
+      expect(verifyInclusion(proof.leafIndex, proof.treeSize, Buffer.from(proof.leafHash, 'hex'), proof.path.map((p) => Buffer.from(p, 'hex')), Buffer.from(head.root, 'hex'))).toBe(true);
+    }
+    // The collector verifies without reading entries at all.
+    expect((await call('col', '/api/audit/entries?limit=1')).status).toBe(403);
   });
 });

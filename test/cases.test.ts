@@ -2,8 +2,10 @@ import { mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
+import { CasesRepo, CasesService } from '../src/cases/index.js';
 import type { RoleId } from '../src/identity/index.js';
 import { dialects, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
+import { actorOf } from './support/grants.js';
 import { listen, type Listening } from './support/http.js';
 
 /**
@@ -50,6 +52,8 @@ describe.each(dialects())('cases and work records (%s)', (dialect) => {
       { username: 'zhou', roles: ['officer'], unitCode: 'south', badge: '500003' },
       { username: 'legal', roles: ['supervisor'], unitCode: 'north' },
       { username: 'head', roles: ['approver'], unitCode: 'north' },
+      // A head who also goes out on duty: files work records, decides others', never their own.
+      { username: 'duty-head', roles: ['officer', 'approver'], unitCode: 'north', badge: '500004' },
     ];
     for (const p of people) {
       user[p.username] = (await t.app.identity.addUser({ ...p, password: PASSWORD }, null)).id;
@@ -146,29 +150,78 @@ describe.each(dialects())('cases and work records (%s)', (dialect) => {
 
   it('work records: an officer explains an interruption, the head decides, never their own', async () => {
     const filed = await ok<{ id: string; status: string; statedOnRestart: boolean }>(
-      await api('wang', 'POST', '/api/work-records', { kind: 'interrupted', reason: 'battery_exhausted', statedOnRestart: true, recordingId: rec['w1.mp4'], caseId, occurredAt: T0 + 10 * MIN }),
+      await api('wang', 'POST', '/api/work-records', { kind: 'interrupted', reason: 'device_fault', statedOnRestart: true, recordingId: rec['w1.mp4'], caseId, occurredAt: T0 + 10 * MIN }),
       201,
     );
     expect(filed).toMatchObject({ status: 'pending', statedOnRestart: true });
-    expect((await api('wang', 'POST', '/api/work-records', { kind: 'interrupted', reason: 'battery_exhausted', occurredAt: T0 })).status).toBe(400);
+    expect((await api('wang', 'POST', '/api/work-records', { kind: 'interrupted', reason: 'device_fault', occurredAt: T0 })).status).toBe(400);
     expect((await api('wang', 'POST', '/api/work-records', { kind: 'not_recorded', reason: 'emergency', occurredAt: T0 })).status).toBe(400);
     // An officer files only for themselves.
-    expect((await api('wang', 'POST', '/api/work-records', { kind: 'not_recorded', reason: 'emergency', legalBasis: 'art. 8', officerId: user.li, occurredAt: T0 })).status).toBe(403);
-    const other = await ok<{ id: string }>(await api('legal', 'POST', '/api/work-records', { kind: 'not_recorded', reason: 'explosive_zone', legalBasis: '第八条', officerId: user.li, occurredAt: T0, activity: 'gas station check' }), 201);
+    const forColleague = await api('wang', 'POST', '/api/work-records', { kind: 'not_recorded', reason: 'emergency', legalBasis: 'art. 8', officerId: user.li, occurredAt: T0 });
+    expect(forColleague.status).toBe(403);
+    expect(await forColleague.json()).toMatchObject({ error: 'not_own_work_record' });
+    const other = await ok<{ id: string }>(await api('legal', 'POST', '/api/work-records', { kind: 'not_recorded', reason: 'emergency', legalBasis: '第八条', officerId: user.li, occurredAt: T0, activity: 'gas leak call-out' }), 201);
 
-    expect((await api('wang', 'POST', `/api/work-records/${filed.id}/decision`, { approve: true })).status).toBe(403);
+    // An officer may not decide at all (their role lacks it)…
+    const byOfficer = await api('wang', 'POST', `/api/work-records/${filed.id}/decision`, { approve: true });
+    expect(byOfficer.status).toBe(403);
+    expect(await byOfficer.json()).toMatchObject({ error: 'role_not_permitted' });
+    // …and a head who may decide others' never decides their own (the guard, not the role), audited.
+    const own = await ok<{ id: string }>(await api('duty-head', 'POST', '/api/work-records', { kind: 'interrupted', reason: 'device_fault', statedOnRestart: false, occurredAt: T0 + 30 * MIN }), 201);
+    const selfDecided = await api('duty-head', 'POST', `/api/work-records/${own.id}/decision`, { approve: true });
+    expect(selfDecided.status).toBe(403);
+    expect(await selfDecided.json()).toMatchObject({ error: 'self_approval_forbidden' });
+    expect((await ledger('access.denied')).at(-1)).toMatchObject({ actor: { name: 'duty-head' }, subject: { type: 'work_record', id: own.id }, details: { attempted: 'work_record.approve', reason: 'self_approval_forbidden' } });
+    await ok(await api('head', 'POST', `/api/work-records/${own.id}/decision`, { approve: true }));
     expect((await api('head', 'POST', `/api/work-records/${filed.id}/decision`, { approve: false })).status).toBe(400);
     const decided = await ok<{ status: string; decidedBy: string }>(await api('head', 'POST', `/api/work-records/${filed.id}/decision`, { approve: true, reason: 'explained on restart' }));
     expect(decided).toMatchObject({ status: 'approved', decidedBy: user.head });
     expect((await api('head', 'POST', `/api/work-records/${filed.id}/decision`, { approve: true })).status).toBe(409);
-    await ok(await api('head', 'POST', `/api/work-records/${other.id}/decision`, { approve: false, reason: 'no explosion-proof recorder was requested' }));
+    await ok(await api('head', 'POST', `/api/work-records/${other.id}/decision`, { approve: false, reason: 'a recorder was at hand' }));
 
     const detail = await ok<{ workRecords: Array<{ id: string; status: string }> }>(await api('legal', 'GET', `/api/cases/${caseId}`));
     expect(detail.workRecords.map((w) => w.id)).toEqual([filed.id]);
     const mine = await ok<{ items: Array<{ officerId: string }> }>(await api('li', 'GET', '/api/work-records'));
     expect(mine.items.every((w) => w.officerId === user.li)).toBe(true);
     expect(mine.items).toHaveLength(1);
-    expect((await ledger('work_record.approve')).map((l) => l.subject?.id)).toEqual([filed.id]);
-    expect((await ledger('work_record.reject')).map((l) => l.reason)).toEqual(['no explosion-proof recorder was requested']);
+    expect((await ledger('work_record.approve')).map((l) => l.subject?.id)).toEqual([own.id, filed.id]);
+    expect((await ledger('work_record.reject')).map((l) => l.reason)).toEqual(['a recorder was at hand']);
+  });
+
+  it('work records take their reasons from the regulation profile governing the officer’s unit (mingshan-hr)', async () => {
+    // The service as the site wires it, with the regulation profiles (retention's ProfilesService) it reads the lists from.
+    const cases = new CasesService(t.app.db, new CasesRepo(t.app.db), t.app.recordingsRepo, t.app.ledger, t.app.authz, t.app.identity, t.app.clock, t.app.profiles);
+    await t.app.profiles.assign(null, unit.south!, 'mingshan-hr', undefined, 'test', { ip: null });
+    const zhou = await actorOf(t.app, 'zhou');
+    const meta = { ip: null };
+
+    const lists = await cases.workRecordReasons(zhou, undefined, meta);
+    expect(lists.profile).toBe('mingshan-hr@1');
+    expect(lists.notRecorded.map((r) => r.id)).toEqual(['explosive_zone_without_proof_gear', 'secret_or_privacy', 'emergency', 'objective_impossibility', 'other']);
+    expect(lists.interrupted.map((r) => r.id)).toEqual(['device_fault', 'bad_weather', 'battery_or_storage', 'location_change', 'other']);
+    expect(lists.notRecorded[0]).toMatchObject({ label: { zh: '在爆炸危险区域实施执法检查未配备符合防爆规定的音像记录设备的' }, basis: '第五条（一）' });
+
+    // The regulation's own exemptions are accepted, and the profile version that governed is in the ledger.
+    for (const reason of ['explosive_zone_without_proof_gear', 'objective_impossibility']) {
+      const w = await cases.fileWorkRecord(zhou, { kind: 'not_recorded', reason, legalBasis: '《名山区人力资源和社会保障局执法音像记录管理办法》第五条', occurredAt: T0, activity: 'boiler room inspection' }, meta);
+      expect(w.reason).toBe(reason);
+      expect((await ledger('work_record.file')).find((l) => l.subject?.id === w.id)?.details).toMatchObject({ reason, profile: 'mingshan-hr@1' });
+    }
+    await cases.fileWorkRecord(zhou, { kind: 'interrupted', reason: 'location_change', statedOnRestart: true, occurredAt: T0 }, meta);
+    // A reason of the fixed list that this regulation does not name is refused, naming the list that governs.
+    const refused = (await cases.fileWorkRecord(zhou, { kind: 'interrupted', reason: 'battery_exhausted', statedOnRestart: true, occurredAt: T0 }, meta).catch((e: unknown) => e)) as { code: string; details: { profile: string; allowed: string[] } };
+    expect(refused).toMatchObject({ code: 'reason_invalid', details: { profile: 'mingshan-hr@1' } });
+    expect(refused.details.allowed).toContain('battery_or_storage');
+    await expect(cases.fileWorkRecord(zhou, { kind: 'not_recorded', reason: 'explosive_zone', legalBasis: 'x', occurredAt: T0 }, meta)).rejects.toMatchObject({ code: 'reason_invalid' });
+    // "other" is always possible, with words.
+    await expect(cases.fileWorkRecord(zhou, { kind: 'not_recorded', reason: 'other', legalBasis: 'x', occurredAt: T0 }, meta)).rejects.toMatchObject({ code: 'reason_text_required' });
+    await cases.fileWorkRecord(zhou, { kind: 'not_recorded', reason: 'other', reasonText: 'the party refused entry', legalBasis: 'x', occurredAt: T0 }, meta);
+
+    // A profile that enumerates no interruption reasons (traffic police) leaves the fixed list; its exemptions still govern.
+    await t.app.profiles.assign(null, unit.south!, 'traffic-police', undefined, 'test', { ip: null });
+    const traffic = await cases.workRecordReasons(zhou, undefined, meta);
+    expect(traffic.profile).toBe('traffic-police@1');
+    expect(traffic.interrupted.map((r) => r.id)).toContain('battery_exhausted');
+    expect(traffic.notRecorded.map((r) => r.id)).toEqual(['weather_or_device_fault', 'other']);
   });
 });

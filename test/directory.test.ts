@@ -99,6 +99,8 @@ describe.each(dialects())('units, people and dynamic passwords (%s)', (dialect) 
     const own = await req('PATCH', `/api/users/${self.id}`, { as: 'north-admin', body: { roles: ['admin', 'approver'] } });
     expect(own.status).toBe(403);
     expect(await errorOf(own)).toBe('self_change_forbidden');
+    // A refusal, like every denial, is in the ledger (test/refusals-audited.test.ts covers each kind).
+    expect((await ledger('access.denied')).at(-1)).toMatchObject({ actor: { name: 'north-admin' }, subject: { type: 'user', id: self.id }, details: { attempted: 'user.manage', reason: 'self_change_forbidden' } });
     const zhao = (await t.app.identity.userByUsername('zhao'))!;
     const up = await req('PATCH', `/api/users/${zhao.id}`, { as: 'north-admin', body: { roles: ['officer', 'collector'], clearance: 1, reason: 'joined the collection desk' } });
     expect(await up.json()).toMatchObject({ roles: ['officer', 'collector'], clearance: 1 });

@@ -3,15 +3,21 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { requestMeta } from '../http/types.js';
-import { ACCESS_REASONS, REQUEST_ACTIONS } from './reasons.js';
+import { REASON_ID, REQUEST_ACTIONS } from './reasons.js';
 
 const Person = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+const Label = z.object({ zh: z.string(), en: z.string() });
 const RequestView = z.object({
   id: z.string(),
   requester: Person.extend({ badge: z.string().nullable() }),
   action: z.enum(REQUEST_ACTIONS),
-  reason: z.enum(ACCESS_REASONS),
+  reason: z.string().describe('a reason id of the list that governed the request (GET /api/access-reasons)'),
+  reasonLabel: Label.nullable().describe('the reason as that list named it when the request was made'),
   reasonText: z.string().nullable(),
+  case: z
+    .object({ id: z.string(), number: z.string().nullable(), title: z.string().nullable() })
+    .nullable()
+    .describe('set when the request asked for all of a case’s recordings; number and title are null when you may not see the case'),
   state: z.enum(['pending', 'approved', 'expired', 'revoked', 'rejected', 'withdrawn']),
   requestedAt: z.number(),
   requestedUntil: z.number().nullable(),
@@ -26,6 +32,8 @@ const RequestView = z.object({
   hiddenRecordings: z.number().describe('recordings of the request you may not know about (counted, never named)'),
 });
 const IdParams = z.object({ id: z.uuid() });
+const ReasonId = z.string().regex(REASON_ID, 'a reason id (snake_case)');
+const UUID_LIST = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){0,499}$/i;
 const instant = z.coerce.number().int().describe('UTC epoch milliseconds');
 
 export function accessRoutes(app: App): FastifyPluginAsync {
@@ -36,14 +44,18 @@ export function accessRoutes(app: App): FastifyPluginAsync {
       config: { auth: 'user' },
       schema: {
         tags: ['access'],
-        summary: 'Ask for access to recordings: view (play), download (copy of the original), export or delete, with a reason; an approver decides',
-        body: z.object({
-          recordingIds: z.array(z.uuid()).min(1).max(500),
-          action: z.enum(REQUEST_ACTIONS),
-          reason: z.enum(ACCESS_REASONS),
-          reasonText: z.string().max(1000).optional().describe('required when reason is "other"'),
-          until: z.number().int().optional().describe('requested end of access, UTC epoch ms'),
-        }),
+        summary:
+          'Ask for access to recordings — named, or all of a case’s that you may know about — to view (play), download (copy of the original), export or delete, with a reason from the governing regulation’s list; an approver decides',
+        body: z
+          .object({
+            recordingIds: z.array(z.uuid()).min(1).max(500).optional().describe('the recordings; or give caseId instead'),
+            caseId: z.uuid().optional().describe('ask for every recording now linked to this case that you may know about (others are left out unnamed)'),
+            action: z.enum(REQUEST_ACTIONS),
+            reason: ReasonId.describe('a reason id from GET /api/access-reasons (400 reason_not_allowed otherwise)'),
+            reasonText: z.string().max(1000).optional().describe('required for "other" and for reasons whose list asks for words'),
+            until: z.number().int().optional().describe('requested end of access, UTC epoch ms'),
+          })
+          .refine((b) => (b.recordingIds === undefined) !== (b.caseId === undefined), { message: 'give either recordingIds or caseId' }),
         response: { 201: RequestView },
       },
       handler: async (req, reply) => reply.status(201).send(await app.access.request(req.actor!, req.body, requestMeta(req))),
@@ -63,6 +75,28 @@ export function accessRoutes(app: App): FastifyPluginAsync {
         response: { 200: z.object({ items: z.array(RequestView), nextBefore: z.number().nullable() }) },
       },
       handler: async (req) => app.access.list(req.actor!, req.query, requestMeta(req)),
+    });
+
+    server.get('/api/access-reasons', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['access'],
+        summary:
+          'The reasons a request for these recordings (or this case’s) may give: the list of the regulation profile assigned to their units’ tree, else the fixed list (complaint, reconsideration/litigation, quality assessment, court/procuratorate, case handling); across units, those all allow; "other" (with words) always',
+        querystring: z
+          .object({
+            recordings: z.string().regex(UUID_LIST, '1–500 recording ids, comma-separated').optional().describe('comma-separated recording ids (at most 500)'),
+            case: z.uuid().optional(),
+          })
+          .refine((q) => (q.recordings === undefined) !== (q.case === undefined), { message: 'give either recordings or case' }),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.string(), label: Label, requiresText: z.boolean() })),
+            profiles: z.array(z.string()).describe('the profiles (id@version) whose lists apply; empty: the fixed list'),
+          }),
+        },
+      },
+      handler: async (req) => app.access.reasons(req.actor!, { recordingIds: req.query.recordings?.split(','), caseId: req.query.case }, requestMeta(req)),
     });
 
     server.get('/api/access-requests/:id', {

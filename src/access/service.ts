@@ -1,19 +1,33 @@
-import type { AuditLedger } from '../audit/index.js';
-import { auditActor, type Actor, type Authorizer, type ContentAction, type RequestMeta, type SiteSettings, type StepUp } from '../identity/index.js';
+import { AuditRepo, decodeLeaf, type AuditLedger } from '../audit/index.js';
+import type { CaseRow, CasesRepo } from '../cases/index.js';
+import {
+  auditActor,
+  type Actor,
+  type Authorizer,
+  type ContentAction,
+  type RequestMeta,
+  type SiteSettings,
+  type StepUp,
+} from '../identity/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { recordingSubject, type ContentGrants, type ContentUse, type GrantCheck, type RecordingRow, type RecordingsRepo } from '../recordings/index.js';
+import type { ProfilesService } from '../retention/index.js';
 import { grantStanding } from './grant-state.js';
-import { ACCESS_REASON_LABELS, CONTENT_ACTION_OF, requestActionOf, type AccessReason, type RequestAction } from './reasons.js';
+import { commonReasons, CONTENT_ACTION_OF, FALLBACK_REASONS, fixedReasonLabel, requestActionOf, type AccessReasonItem, type RequestAction } from './reasons.js';
 import { renderRetrievalForm, type FormPerson } from './retrieval-form.js';
 import type { AccessItemRow, AccessRepo, AccessRequestRow } from './repo.js';
 
 export interface NewAccessRequest {
-  recordingIds: string[];
+  /** The recordings asked for — or none, with `caseId`. */
+  recordingIds?: string[] | undefined;
+  /** Ask for every recording now linked to this case that the requester may know about. */
+  caseId?: string | undefined;
   action: RequestAction;
-  reason: AccessReason;
+  /** A reason id of the list governing the recordings (see `reasons`). */
+  reason: string;
   reasonText?: string | undefined;
   /** Until when the requester asks for access (the approver decides; it never exceeds the site's maximum). */
   until?: number | undefined;
@@ -32,8 +46,12 @@ export interface AccessRequestView {
   id: string;
   requester: { id: string; username: string; displayName: string; badge: string | null };
   action: RequestAction;
-  reason: AccessReason;
+  reason: string;
+  /** The reason's label in the list that governed the request when it was made (null: an id no list names any more). */
+  reasonLabel: { zh: string; en: string } | null;
   reasonText: string | null;
+  /** Asked for all of a case's recordings: that case; its number and title only when the viewer may see the case. */
+  case: { id: string; number: string | null; title: string | null } | null;
   state: RequestState;
   requestedAt: number;
   requestedUntil: number | null;
@@ -52,6 +70,18 @@ export interface AccessRequestView {
 
 const MAX_RECORDINGS = 500;
 
+/** What access reads of other capabilities: a case's recordings, and the regulation profile governing a unit. */
+export interface AccessSources {
+  cases: Pick<CasesRepo, 'byId' | 'links'>;
+  profiles: Pick<ProfilesService, 'forUnit' | 'profile'>;
+}
+
+/** The reasons a request may give, and the profiles (`id@version`) whose lists they come from (none: the fixed list). */
+export interface ApplicableReasons {
+  items: AccessReasonItem[];
+  profiles: string[];
+}
+
 /**
  * Approval-gated access (R-ACCESS, R-ACCESS-LOG, R-SECRET): a person asks for an action on
  * recordings with a reason; an approver with authority over those recordings — never the
@@ -59,6 +89,11 @@ const MAX_RECORDINGS = 500;
  * used, revoked or runs out. Every step, and every use, is in the ledger in the same transaction.
  */
 export class AccessService implements ContentGrants {
+  private readonly cases: AccessSources['cases'];
+  private readonly profiles: AccessSources['profiles'];
+  /** Reads back what the ledger holds of a request (its case, its reason's label): access_requests has no column for them. */
+  private readonly audit: AuditRepo;
+
   constructor(
     private readonly db: Database,
     private readonly repo: AccessRepo,
@@ -68,7 +103,12 @@ export class AccessService implements ContentGrants {
     private readonly stepUp: StepUp,
     private readonly settings: SiteSettings,
     private readonly clock: Clock,
-  ) {}
+    sources: AccessSources,
+  ) {
+    this.cases = sources.cases;
+    this.profiles = sources.profiles;
+    this.audit = new AuditRepo(db);
+  }
 
   // ---- the seam recordings uses -------------------------------------------------------------
 
@@ -106,25 +146,27 @@ export class AccessService implements ContentGrants {
 
   async request(actor: Actor, input: NewAccessRequest, meta: RequestMeta): Promise<AccessRequestView> {
     await this.authz.require(actor, 'access.request', null, meta);
-    const ids = [...new Set(input.recordingIds)];
-    if (ids.length === 0 || ids.length > MAX_RECORDINGS) throw Invalid('recordings_count_invalid', `name 1–${MAX_RECORDINGS} recordings`);
     const reasonText = input.reasonText?.trim() || null;
     if (input.reason === 'other' && !reasonText) throw Invalid('reason_text_required', 'explain the reason when it is "other"');
     const now = this.clock.now();
     if (input.until !== undefined && input.until <= now) throw Invalid('until_in_past', 'the requested end of access is in the past');
+    const { rows, caseRow } = await this.recordingsAskedFor(actor, input, meta);
     const contentAction = CONTENT_ACTION_OF[input.action];
-    const rows: RecordingRow[] = [];
-    for (const id of ids) {
-      const row = await this.recordings.byId(id);
-      // The requester must be able to know the recording; otherwise it does not exist for them.
-      await this.authz.require(actor, 'recording.read', row ? recordingSubject(row) : { type: 'recording', id, unitId: null }, meta);
-      // And their role must be one that could use such a grant (an officer never gets a copy).
-      const could = await this.authz.decide(actor, contentAction, recordingSubject(row!), null, { grant: 'approved' });
+    for (const row of rows) {
+      // The requester's role must be one that could use such a grant (an officer never gets a copy).
+      const could = await this.authz.decide(actor, contentAction, recordingSubject(row), null, { grant: 'approved' });
       if (!could.allow) {
-        await this.authz.require(actor, contentAction, recordingSubject(row!), meta, { grant: 'approved' });
+        await this.authz.require(actor, contentAction, recordingSubject(row), meta, { grant: 'approved' });
       }
-      rows.push(row!);
     }
+    // The reason comes from the list of the regulation governing the recordings' units.
+    const applicable = await this.reasonsForUnits(rows.map((r) => r.unit_id));
+    const reason = applicable.items.find((r) => r.id === input.reason);
+    if (!reason) {
+      throw Invalid('reason_not_allowed', `"${input.reason}" is not a reason the regulation of these recordings lists (${applicable.items.map((r) => r.id).join(', ')})`, { allowed: applicable.items.map((r) => r.id) });
+    }
+    if (reason.requiresText && !reasonText) throw Invalid('reason_text_required', `explain the reason when it is "${reason.label.en}"`);
+    const ids = rows.map((r) => r.id);
     const req: AccessRequestRow = {
       id: newId(now),
       requester_id: actor.id,
@@ -152,10 +194,31 @@ export class AccessService implements ContentGrants {
         subject: { type: 'access_request', id: req.id },
         ip: meta.ip,
         reason: reasonText,
-        details: { action: input.action, reason: input.reason, recordings: ids, until: req.requested_until },
+        details: {
+          action: input.action,
+          reason: input.reason,
+          // The request keeps the label it was asked under (a profile's list may change later) and, for
+          // a case, which case: access_requests has no column for either, the ledger entry holds them.
+          reasonLabel: reason.label,
+          reasonFrom: applicable.profiles,
+          recordings: ids,
+          until: req.requested_until,
+          ...(caseRow ? { case: caseRow.id } : {}),
+        },
       });
     });
     return this.view(actor, req, items);
+  }
+
+  /**
+   * The reasons a request for these recordings (or this case's) may give: each recording unit's
+   * regulation profile's list where a profile is assigned to its unit tree (and lists reasons), the
+   * fixed list elsewhere; over several units, the reasons all of them allow; `other` always.
+   */
+  async reasons(actor: Actor, input: Pick<NewAccessRequest, 'recordingIds' | 'caseId'>, meta: RequestMeta): Promise<ApplicableReasons> {
+    await this.authz.require(actor, 'access.request', null, meta);
+    const { rows } = await this.recordingsAskedFor(actor, input, meta);
+    return this.reasonsForUnits(rows.map((r) => r.unit_id));
   }
 
   async approve(actor: Actor, id: string, d: Decision, meta: RequestMeta): Promise<AccessRequestView> {
@@ -331,7 +394,7 @@ export class AccessService implements ContentGrants {
       state: v.state,
       requester: { ...who(req.requester_id)!, unit: unitPath.join(' / ') },
       action: req.action,
-      reason: { label: ACCESS_REASON_LABELS[v.reason]?.zh ?? v.reason, text: req.reason_text },
+      reason: { label: v.reasonLabel?.zh ?? v.reason, text: req.reason_text },
       requestedAt: req.requested_at,
       requestedUntil: req.requested_until,
       decision: outcome && req.decided_at !== null ? { outcome, by: who(req.decided_by) ?? { name: '—', badge: null }, at: req.decided_at, reason: req.decision_reason, expiresAt: req.expires_at } : null,
@@ -368,10 +431,11 @@ export class AccessService implements ContentGrants {
       targets = targets.filter((i) => wanted.has(i.recording_id));
     }
     const rows: RecordingRow[] = [];
+    const place = action === 'access.approve' ? await this.requesterPlace(req) : null;
     for (const i of targets) {
       const row = await this.recordings.byId(i.recording_id);
       if (!row) throw NotFound('recording_not_found', `no recording ${i.recording_id}`);
-      await this.authz.require(actor, action, { ...recordingSubject(row), requesterId: req.requester_id }, meta);
+      await this.authz.require(actor, action, { ...recordingSubject(row), requesterId: req.requester_id, ...(place ?? {}) }, meta, { context: { request: req.id } });
       rows.push(row);
     }
     if (action === 'access.approve' && req.requester_id === actor.id) throw Forbidden('self_approval_forbidden', 'nobody approves their own request');
@@ -379,11 +443,95 @@ export class AccessService implements ContentGrants {
   }
 
   private async mayDecideAny(actor: Actor, req: AccessRequestRow, v: AccessRequestView): Promise<boolean> {
+    const place = await this.requesterPlace(req);
     for (const r of v.recordings) {
       const row = await this.recordings.byId(r.id);
-      if (row && (await this.authz.allows(actor, 'access.approve', { ...recordingSubject(row), requesterId: req.requester_id }))) return true;
+      if (row && (await this.authz.allows(actor, 'access.approve', { ...recordingSubject(row), requesterId: req.requester_id, ...place }))) return true;
     }
     return false;
+  }
+
+  /** Where the requester stands, as the rule weighs it: the unit they asked from, and whether they approve too. */
+  private async requesterPlace(req: AccessRequestRow): Promise<RequesterPlace> {
+    const u = await this.db.kysely.selectFrom('users').select('roles').where('id', '=', req.requester_id).executeTakeFirst();
+    const roles = u ? (JSON.parse(u.roles) as unknown[]) : [];
+    return { requesterUnitId: req.requester_unit_id, requesterIsApprover: roles.includes('approver') };
+  }
+
+  /**
+   * The recordings a request names, each one the actor may know about (else 404, as if it did not
+   * exist); or — for a case the actor may see — every recording now linked to it that they may
+   * know about, silently leaving out the rest (their existence is not revealed).
+   */
+  private async recordingsAskedFor(actor: Actor, input: Pick<NewAccessRequest, 'recordingIds' | 'caseId'>, meta: RequestMeta): Promise<{ rows: RecordingRow[]; caseRow: CaseRow | null }> {
+    const named = [...new Set(input.recordingIds ?? [])];
+    if (input.caseId !== undefined) {
+      if (named.length > 0) throw Invalid('recordings_or_case', 'name recordings or a case, not both');
+      const caseRow = await this.visibleCase(actor, input.caseId, meta);
+      const rows: RecordingRow[] = [];
+      for (const link of await this.cases.links(caseRow.id)) {
+        const row = await this.recordings.byId(link.recording_id);
+        if (row && row.deleted_at === null && (await this.authz.allows(actor, 'recording.read', recordingSubject(row)))) rows.push(row);
+      }
+      if (rows.length === 0) throw Invalid('case_without_recordings', 'the case has no recordings you could ask for');
+      if (rows.length > MAX_RECORDINGS) throw Invalid('recordings_count_invalid', `a request names at most ${MAX_RECORDINGS} recordings; this case has ${rows.length}`);
+      return { rows, caseRow };
+    }
+    if (named.length === 0 || named.length > MAX_RECORDINGS) throw Invalid('recordings_count_invalid', `name 1–${MAX_RECORDINGS} recordings`);
+    const rows: RecordingRow[] = [];
+    for (const id of named) {
+      const row = await this.recordings.byId(id);
+      // The requester must be able to know the recording; otherwise it does not exist for them.
+      await this.authz.require(actor, 'recording.read', row ? recordingSubject(row) : { type: 'recording', id, unitId: null }, meta);
+      rows.push(row!);
+    }
+    return { rows, caseRow: null };
+  }
+
+  /** A case in the actor's subtree that they may read (as the case's own page decides); anything else is not found. */
+  private async visibleCase(actor: Actor, id: string, meta: RequestMeta): Promise<CaseRow> {
+    const c = await this.cases.byId(id);
+    if (!c || !(await this.authz.subtreeIds(actor.unitId)).includes(c.unit_id)) {
+      await this.authz.require(actor, 'case.read', { type: 'case', id, unitId: null }, meta);
+      throw NotFound('case_not_found', `no case ${id}`);
+    }
+    await this.authz.require(actor, 'case.read', { type: 'case', id, unitId: c.unit_id }, meta);
+    return c;
+  }
+
+  /** The case of a request as this viewer may see it: number and title only when they may read the case. */
+  private async caseOf(actor: Actor, id: string): Promise<AccessRequestView['case']> {
+    const c = await this.cases.byId(id);
+    const visible = c !== undefined && (await this.authz.subtreeIds(actor.unitId)).includes(c.unit_id) && (await this.authz.allows(actor, 'case.read', { type: 'case', id, unitId: c.unit_id }));
+    return visible ? { id, number: c.number, title: c.title } : { id, number: null, title: null };
+  }
+
+  private async reasonsForUnits(unitIds: readonly string[]): Promise<ApplicableReasons> {
+    const lists: AccessReasonItem[][] = [];
+    const profiles = new Set<string>();
+    for (const unitId of new Set(unitIds)) {
+      const governing = await this.profiles.forUnit(unitId);
+      const p = governing.assignedAt === null ? null : await this.profiles.profile(governing.profileId, governing.profileVersion);
+      if (!p || p.access.reasons.length === 0) {
+        lists.push([...FALLBACK_REASONS]);
+        continue;
+      }
+      profiles.add(`${p.id}@${p.version}`);
+      lists.push(p.access.reasons.map((r) => ({ id: r.id, label: { zh: r.label.zh, en: r.label.en }, requiresText: r.requiresText })));
+    }
+    return { items: commonReasons(lists), profiles: [...profiles].sort() };
+  }
+
+  /** What the request's ledger entry recorded beside the row: its case and its reason's label. */
+  private async askedFacts(requestId: string): Promise<{ caseId: string | null; reasonLabel: { zh: string; en: string } | null }> {
+    const [entry] = await this.audit.entriesFiltered({ subjectType: 'access_request', subjectId: requestId, action: 'access.request', order: 'asc', limit: 1 });
+    if (!entry) return { caseId: null, reasonLabel: null };
+    const d = decodeLeaf(entry.leaf).details;
+    const label = d.reasonLabel as { zh?: unknown; en?: unknown } | undefined;
+    return {
+      caseId: typeof d.case === 'string' ? d.case : null,
+      reasonLabel: label && typeof label.zh === 'string' && typeof label.en === 'string' ? { zh: label.zh, en: label.en } : null,
+    };
   }
 
   private async view(actor: Actor, req: AccessRequestRow, items: AccessItemRow[]): Promise<AccessRequestView> {
@@ -400,6 +548,7 @@ export class AccessService implements ContentGrants {
       recordings.push({ id: row.id, originalName: row.original_name, unitId: row.unit_id, startedAt: row.started_at, deviceSerial: row.device_serial, officerBadge: row.officer_badge, granted: i.granted === 1 });
     }
     const requester = people.get(req.requester_id)!;
+    const asked = await this.askedFacts(req.id);
     const person = (id: string | null) => {
       const p = id ? people.get(id) : undefined;
       return p ? { id: p.id, username: p.username, displayName: p.displayName } : null;
@@ -408,8 +557,10 @@ export class AccessService implements ContentGrants {
       id: req.id,
       requester: { id: requester.id, username: requester.username, displayName: requester.displayName, badge: requester.badge },
       action: req.action,
-      reason: req.reason_code as AccessReason,
+      reason: req.reason_code,
+      reasonLabel: asked.reasonLabel ?? fixedReasonLabel(req.reason_code),
       reasonText: req.reason_text,
+      case: asked.caseId ? await this.caseOf(actor, asked.caseId) : null,
       state: stateOf(req, this.clock.now()),
       requestedAt: req.requested_at,
       requestedUntil: req.requested_until,
@@ -430,6 +581,11 @@ export class AccessService implements ContentGrants {
     const rows = wanted.length === 0 ? [] : await this.db.kysely.selectFrom('users').select(['id', 'username', 'display_name', 'badge']).where('id', 'in', wanted).execute();
     return new Map(rows.map((r) => [r.id, { id: r.id, username: r.username, displayName: r.display_name, badge: r.badge }]));
   }
+}
+
+interface RequesterPlace {
+  requesterUnitId: string;
+  requesterIsApprover: boolean;
 }
 
 export function stateOf(req: Pick<AccessRequestRow, 'status' | 'revoked_at' | 'expires_at'>, now: number): RequestState {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { App } from '../app.js';
 import { requestMeta } from '../http/types.js';
 import { NotFound } from '../platform/errors.js';
+import { visibleEntries } from './visible-entries.js';
 
 const Head = z.object({ size: z.number(), root: z.string(), timestamp: z.number(), signature: z.string(), publicKey: z.string(), keyId: z.string() });
 const Problem = z.object({ kind: z.string(), location: z.string(), message: z.string() });
@@ -53,7 +54,7 @@ export function auditRoutes(app: App): FastifyPluginAsync {
       config: { auth: 'user' },
       schema: {
         tags: ['audit'],
-        summary: 'RFC 6962 inclusion proof of ledger entry `seq` (1-based) against the latest signed head, or `treeSize`',
+        summary: 'RFC 6962 inclusion proof of ledger entry `seq` (1-based) against the latest signed head, or `treeSize`; hashes only, so every role may check any entry, listed to them or not',
         params: z.object({ seq: z.coerce.number().int().min(1) }),
         querystring: z.object({ treeSize: z.coerce.number().int().min(1).optional() }),
         response: { 200: z.object({ seq: z.number(), leafIndex: z.number(), treeSize: z.number(), leafHash: z.string(), path: z.array(z.string()), root: z.string() }) },
@@ -89,7 +90,7 @@ export function auditRoutes(app: App): FastifyPluginAsync {
       config: { auth: 'user' },
       schema: {
         tags: ['audit'],
-        summary: 'Ledger entries in order, with their exact leaf bytes (base64)',
+        summary: 'Ledger entries in order, with their exact leaf bytes (base64); entries about recordings, devices, people, cases… the reader may not know about (outside their unit subtree, or above their clearance) are not listed',
         querystring: z.object({
           after: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -107,21 +108,20 @@ export function auditRoutes(app: App): FastifyPluginAsync {
       handler: async (req) => {
         await allowed(req);
         const q = req.query;
-        const filtered = q.order === 'desc' || [q.action, q.actor, q.subjectType, q.subjectId, q.from, q.to].some((v) => v !== undefined);
-        const rows = filtered
-          ? await app.auditRepo.entriesFiltered({
-              action: q.action,
-              actorId: q.actor,
-              subjectType: q.subjectType,
-              subjectId: q.subjectId,
-              from: q.from,
-              to: q.to,
-              order: q.order,
-              after: q.order === 'asc' ? q.after : undefined,
-              before: q.order === 'desc' ? q.before : undefined,
-              limit: q.limit,
-            })
-          : await app.auditRepo.entriesPage(q.after, q.limit);
+        const actor = req.actor!;
+        // Only what the reader may know about: entries naming a recording outside their unit subtree or above their clearance (or a device, person, case… outside the subtree) are left out.
+        const rows = await visibleEntries(app.db, { unitIds: await app.authz.subtreeIds(actor.unitId), clearance: actor.clearance }, {
+          action: q.action,
+          actorId: q.actor,
+          subjectType: q.subjectType,
+          subjectId: q.subjectId,
+          from: q.from,
+          to: q.to,
+          order: q.order,
+          after: q.order === 'asc' ? q.after : undefined,
+          before: q.order === 'desc' ? q.before : undefined,
+          limit: q.limit,
+        });
         return {
           items: rows.map((r) => ({
             seq: r.seq,

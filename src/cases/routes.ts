@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { requestMeta } from '../http/types.js';
-import { INTERRUPTION_REASONS, NOT_RECORDED_REASONS } from './work-record-reasons.js';
 
 const instant = z.number().int().describe('UTC epoch milliseconds');
 const CaseView = z.object({
@@ -44,6 +43,12 @@ const WorkRecord = z.object({
   filedBy: z.string(),
   filedAt: z.number(),
 });
+const ReasonId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/)
+  .max(64)
+  .describe('an id from GET /api/work-records/reasons: the list of the regulation profile governing the officer’s unit (`other` needs `reasonText`)');
+const ReasonChoice = z.object({ id: z.string(), label: z.object({ zh: z.string(), en: z.string() }), basis: z.string().nullable().describe('the article of the governing regulation') });
 const Finding = z.object({ code: z.string() }).catchall(z.unknown());
 const CaseDetail = CaseView.extend({
   recordings: z.array(
@@ -172,7 +177,7 @@ export function caseRoutes(app: App): FastifyPluginAsync {
         body: z.discriminatedUnion('kind', [
           z.object({
             kind: z.literal('interrupted'),
-            reason: z.enum(INTERRUPTION_REASONS),
+            reason: ReasonId,
             statedOnRestart: z.boolean().describe('the reason was stated aloud when recording resumed'),
             recordingId: z.uuid().optional(),
             caseId: z.uuid().optional(),
@@ -183,7 +188,7 @@ export function caseRoutes(app: App): FastifyPluginAsync {
           }),
           z.object({
             kind: z.literal('not_recorded'),
-            reason: z.enum(NOT_RECORDED_REASONS),
+            reason: ReasonId,
             legalBasis: z.string().min(1).max(500),
             caseId: z.uuid().optional(),
             officerId: z.uuid().optional(),
@@ -195,6 +200,17 @@ export function caseRoutes(app: App): FastifyPluginAsync {
         response: { 201: WorkRecord },
       },
       handler: async (req, reply) => reply.status(201).send(await app.cases.fileWorkRecord(req.actor!, req.body, requestMeta(req))),
+    });
+
+    server.get('/api/work-records/reasons', {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['cases'],
+        summary: 'The reasons a work record may give for an officer (you by default): the interruption reasons and exemptions of the regulation profile governing their unit',
+        querystring: z.object({ officer: z.uuid().optional() }),
+        response: { 200: z.object({ profile: z.string().nullable().describe('`id@version` of the governing profile'), interrupted: z.array(ReasonChoice), notRecorded: z.array(ReasonChoice) }) },
+      },
+      handler: async (req) => app.cases.workRecordReasons(req.actor!, req.query.officer, requestMeta(req)),
     });
 
     server.get('/api/work-records', {

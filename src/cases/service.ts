@@ -2,12 +2,12 @@ import type { AuditLedger } from '../audit/index.js';
 import { auditActor, recordingVisibility, ROLE_ACTIONS, type Actor, type Authorizer, type RequestMeta } from '../identity/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import { Conflict, Invalid, NotFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { recordingSubject, type RecordingsRepo } from '../recordings/index.js';
 import type { CaseQuery, CaseRow, CasesRepo, WorkRecordRow } from './repo.js';
 import { checkTimeConsistency, type ConsistencyReport } from './time-consistency.js';
-import { INTERRUPTION_REASONS, NOT_RECORDED_REASONS } from './work-record-reasons.js';
+import { workRecordReasons, type ReasonProfile, type WorkRecordReasonLists } from './work-record-reasons.js';
 
 export interface CaseInput {
   number: string;
@@ -149,6 +149,15 @@ export function workRecordView(w: WorkRecordRow): WorkRecordView {
   };
 }
 
+/**
+ * Which regulation profile governs a unit, and that profile (retention's `ProfilesService`, through
+ * its index, fits as is): work records take their reasons from it.
+ */
+export interface GoverningProfiles {
+  forUnit(unitId: string): Promise<{ profileId: string; profileVersion: number }>;
+  profile(id: string, version?: number): Promise<ReasonProfile>;
+}
+
 /** The people a case names, as the directory knows them. */
 export interface OfficerDirectory {
   userById(id: string): Promise<{ id: string; unit_id: string; active: number } | undefined>;
@@ -168,6 +177,8 @@ export class CasesService {
     private readonly authz: Authorizer,
     private readonly officers: OfficerDirectory,
     private readonly clock: Clock,
+    /** Without it (a site wired before profiles), work records take the fixed reason lists. */
+    private readonly profiles?: GoverningProfiles,
   ) {}
 
   async create(actor: Actor, input: CaseInput, meta: RequestMeta): Promise<CaseDetail> {
@@ -334,16 +345,18 @@ export class CasesService {
 
   // ---- work records (R-INTERRUPT) -----------------------------------------------------------
 
+  /** The reasons an officer's work records may give: those of the profile governing their unit (R-INTERRUPT, R-SCENARIO). */
+  async workRecordReasons(actor: Actor, officerId: string | undefined, meta: RequestMeta): Promise<WorkRecordReasonLists> {
+    const officer = await this.filingFor(actor, officerId ?? actor.id, meta);
+    return this.reasonsOfUnit(officer.unit_id);
+  }
+
   async fileWorkRecord(actor: Actor, input: NewWorkRecord, meta: RequestMeta): Promise<WorkRecordView> {
     const officerId = input.officerId ?? actor.id;
-    const officer = await this.officers.userById(officerId);
-    if (!officer || !(await this.authz.subtreeIds(actor.unitId)).includes(officer.unit_id)) throw NotFound('user_not_found', `no officer ${officerId}`);
-    await this.authz.require(actor, 'work_record.file', { type: 'work_record', id: null, unitId: officer.unit_id }, meta);
-    // An officer explains their own recordings; legal staff and dispatchers may file for others.
-    const filers = actor.roles.filter((r) => ROLE_ACTIONS[r].includes('work_record.file'));
-    if (officerId !== actor.id && filers.every((r) => r === 'officer')) throw Forbidden('not_own_work_record', 'officers file work records for themselves');
-    const reasons: readonly string[] = input.kind === 'interrupted' ? INTERRUPTION_REASONS : NOT_RECORDED_REASONS;
-    if (!reasons.includes(input.reason)) throw Invalid('reason_invalid', `reason must be one of ${reasons.join(', ')}`);
+    const officer = await this.filingFor(actor, officerId, meta);
+    const lists = await this.reasonsOfUnit(officer.unit_id);
+    const reasons = (input.kind === 'interrupted' ? lists.interrupted : lists.notRecorded).map((r) => r.id);
+    if (!reasons.includes(input.reason)) throw Invalid('reason_invalid', `reason must be one of ${reasons.join(', ')}${lists.profile ? ` (profile ${lists.profile})` : ''}`, { allowed: reasons, profile: lists.profile });
     const reasonText = input.reasonText?.trim() || null;
     if (input.reason === 'other' && !reasonText) throw Invalid('reason_text_required', 'explain the reason when it is "other"');
     if (input.kind === 'interrupted' && input.statedOnRestart === undefined) throw Invalid('stated_on_restart_required', 'say whether the reason was stated aloud when recording resumed');
@@ -377,7 +390,8 @@ export class CasesService {
     };
     await this.db.transact(async (trx) => {
       await this.repo.insertWorkRecord(trx, row);
-      await this.ledger.append(trx, { actor: auditActor(actor), action: 'work_record.file', subject: { type: 'work_record', id: row.id }, ip: meta.ip, reason: reasonText, details: workRecordView(row) as unknown as Record<string, unknown> });
+      // The profile version whose list the reason was checked against (R-PROFILE: each record keeps what governed it).
+      await this.ledger.append(trx, { actor: auditActor(actor), action: 'work_record.file', subject: { type: 'work_record', id: row.id }, ip: meta.ip, reason: reasonText, details: { ...workRecordView(row), profile: lists.profile } });
     });
     return workRecordView(row);
   }
@@ -390,7 +404,9 @@ export class CasesService {
       throw NotFound('work_record_not_found', `no work record ${id}`);
     }
     await this.authz.require(actor, 'work_record.approve', { type: 'work_record', id, unitId: w.unit_id }, meta);
-    if (w.filed_by === actor.id || w.officer_id === actor.id) throw Forbidden('self_approval_forbidden', 'nobody decides a work record they filed or that concerns them');
+    if (w.filed_by === actor.id || w.officer_id === actor.id) {
+      throw await this.authz.deny(actor, 'work_record.approve', { type: 'work_record', id, unitId: w.unit_id }, 'self_approval_forbidden', meta, 'nobody decides a work record they filed or that concerns them');
+    }
     if (!approve && !reason?.trim()) throw Invalid('reason_required', 'give the reason for the rejection');
     const now = this.clock.now();
     const set = { status: approve ? ('approved' as const) : ('rejected' as const), decided_by: actor.id, decided_at: now, decision_reason: reason?.trim() || null };
@@ -409,6 +425,25 @@ export class CasesService {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** The officer a work record is filed for: in the actor's subtree, asked of the rule; an officer files only for themselves. */
+  private async filingFor(actor: Actor, officerId: string, meta: RequestMeta): Promise<{ id: string; unit_id: string }> {
+    const officer = await this.officers.userById(officerId);
+    if (!officer || !(await this.authz.subtreeIds(actor.unitId)).includes(officer.unit_id)) throw NotFound('user_not_found', `no officer ${officerId}`);
+    await this.authz.require(actor, 'work_record.file', { type: 'work_record', id: null, unitId: officer.unit_id }, meta);
+    // An officer explains their own recordings; legal staff and dispatchers may file for others.
+    const filers = actor.roles.filter((r) => ROLE_ACTIONS[r].includes('work_record.file'));
+    if (officerId !== actor.id && filers.every((r) => r === 'officer')) {
+      throw await this.authz.deny(actor, 'work_record.file', { type: 'user', id: officerId, unitId: officer.unit_id }, 'not_own_work_record', meta, 'officers file work records for themselves');
+    }
+    return officer;
+  }
+
+  private async reasonsOfUnit(unitId: string): Promise<WorkRecordReasonLists> {
+    if (!this.profiles) return workRecordReasons(null);
+    const governing = await this.profiles.forUnit(unitId);
+    return workRecordReasons(await this.profiles.profile(governing.profileId, governing.profileVersion));
+  }
 
   /** A case in the actor's subtree, after asking the rule; anything else is not found. */
   private async visible(actor: Actor, id: string, action: 'case.read' | 'case.manage' | 'case.link', meta: RequestMeta): Promise<CaseRow> {

@@ -1,4 +1,3 @@
-import type { AccessReason } from '../access/index.js';
 import type { FaultCause } from '../devices/index.js';
 import { localDateOf, startOfLocalDay } from '../retention/index.js';
 import { DEMO_DEVICES, deviceCoded, personNamed, type DemoDevice } from './cast.js';
@@ -54,7 +53,7 @@ export type DemoStep = At &
     | { kind: 'long_term'; by: string; recording: string; reasonId: string; note: string }
     | { kind: 'hold'; by: string; recording: string; reason: string; reference: string }
     | { kind: 'sensitivity'; by: string; recording: string; level: 1 | 2 | 3; reason: string }
-    | { kind: 'request'; key: string; by: string; recordings: string[]; action: 'view' | 'download'; reason: AccessReason; reasonText?: string }
+    | { kind: 'request'; key: string; by: string; recordings: string[]; action: 'view' | 'download'; reason: string; reasonText?: string }
     | { kind: 'approve'; by: string; request: string; reason: string }
     | { kind: 'reject'; by: string; request: string; reason: string }
     | { kind: 'use'; by: string; recording: string; action: 'recording.view' | 'recording.download' }
@@ -292,22 +291,22 @@ export function planDemo(opts: PlanOptions): DemoPlan {
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, count)
       .map((f) => f.key);
-  const request = (at: number, key: string, by: string, recordings: string[], action: 'view' | 'download', reason: AccessReason, reasonText?: string) => {
+  const request = (at: number, key: string, by: string, recordings: string[], action: 'view' | 'download', reason: string, reasonText?: string) => {
     if (recordings.length > 0) steps.push({ at, kind: 'request', key, by, recordings, action, reason, ...(reasonText ? { reasonText } : {}) });
     return recordings.length > 0;
   };
   // Approved and in use: legal staff reviewing three recent traffic recordings.
   const quality = known(day(2, 9), (f) => unitOf(f).startsWith('TJ'), 3);
-  if (request(day(2, 9, 0), 'req-quality', 'he.supervisor', quality, 'view', 'quality_assessment', '执法规范化季度评查')) {
+  if (request(day(2, 9, 0), 'req-quality', 'he.supervisor', quality, 'view', 'work_need', '执法规范化季度评查')) {
     steps.push({ at: day(2, 10, 0), kind: 'approve', by: 'feng.approver', request: 'req-quality', reason: '同意，限评查使用' });
     steps.push({ at: day(2, 10, 30), kind: 'use', by: 'he.supervisor', recording: quality[0]!, action: 'recording.view' });
   }
   // Approved, used and expired: a copy for the court.
-  request(day(5, 9, 0), 'req-court', 'zheng.dispatcher', ['incident-1'], 'download', 'court_procuratorate', '法院调取事故现场视频');
+  request(day(5, 9, 0), 'req-court', 'zheng.dispatcher', ['incident-1'], 'download', 'work_need', '法院调取事故现场视频');
   steps.push({ at: day(5, 10, 0), kind: 'approve', by: 'feng.approver', request: 'req-court', reason: '同意复制一份移送法院' });
   steps.push({ at: day(5, 11, 0), kind: 'use', by: 'zheng.dispatcher', recording: 'incident-1', action: 'recording.download' });
   // Approved: an officer reviewing their own recording after a complaint.
-  request(day(1, 15, 0), 'req-complaint', 'zhang.officer', ['incident-1'], 'view', 'complaint', '当事人投诉执法态度，本人核对现场情况');
+  request(day(1, 15, 0), 'req-complaint', 'zhang.officer', ['incident-1'], 'view', 'work_need', '当事人投诉执法态度，本人核对现场情况');
   steps.push({ at: day(1, 15, 30), kind: 'approve', by: 'feng.approver', request: 'req-complaint', reason: '同意' });
   // Rejected: a collector has no business viewing content.
   const collectorAsk = known(day(4, 9), () => true, 1);

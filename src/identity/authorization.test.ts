@@ -168,6 +168,17 @@ describe('authorize: rules that must never bend', () => {
     );
   });
 
+  it('a request by an approver is decided only beside or above them, whatever else holds', () => {
+    fc.assert(
+      fc.property(arbActor, arbTarget, fc.constantFrom<UnitName>('county', 'station-a', 'station-b', 'team-a1'), fc.constantFrom<UnitName>('county', 'station-a', 'station-b', 'team-a1'), (a, t, actorUnit, requesterUnit) => {
+        const target = recording(t.unit, { ...t, requesterId: 'other', requesterIsApprover: true, requesterUnitPath: PATH[requesterUnit] });
+        const d = authorize({ actor: actor(a.roles, { ...a, unitId: actorUnit }), action: 'access.approve', target });
+        if (!(PATH[requesterUnit] as readonly string[]).includes(actorUnit)) expect(d.allow).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('sensitive recordings need an approver at the configured level', () => {
     const approver = actor(['approver'], { clearance: 3, unitDepth: 1 });
     const target = recording('station-a', { sensitivity: 2 });
@@ -186,6 +197,70 @@ describe('authorize: rules that must never bend', () => {
   it('site-wide actions follow the role alone', () => {
     expect(authorize({ actor: actor(['admin']), action: 'user.manage' })).toEqual({ allow: true, basis: 'role' });
     expect(authorize({ actor: actor(['dispatcher']), action: 'user.manage' })).toMatchObject({ allow: false, reason: 'role_not_permitted' });
+  });
+});
+
+describe('authorize: a request by an approver goes to someone above or beside them (issue 3)', () => {
+  // The recording lies in team-a1, so every approver on the way down (county, station-a, team-a1)
+  // has it in scope; station-b's approver does not even know it exists.
+  const DEPTH: Record<UnitName, number> = { county: 0, 'station-a': 1, 'station-b': 1, 'team-a1': 2 };
+  type Expected = 'allow' | 'approver_below_requester' | 'outside_unit_scope';
+  const TABLE: Array<[decider: UnitName, requester: UnitName, requesterIsApprover: boolean, expected: Expected]> = [
+    // The requester approves too: only their own unit (beside) or a unit above it decides.
+    ['county', 'station-a', true, 'allow'],
+    ['station-a', 'station-a', true, 'allow'],
+    ['team-a1', 'station-a', true, 'approver_below_requester'],
+    ['station-b', 'station-a', true, 'outside_unit_scope'],
+    ['county', 'team-a1', true, 'allow'],
+    ['station-a', 'team-a1', true, 'allow'],
+    ['team-a1', 'team-a1', true, 'allow'],
+    ['county', 'county', true, 'allow'],
+    ['station-a', 'county', true, 'approver_below_requester'],
+    ['team-a1', 'county', true, 'approver_below_requester'],
+    // A station approver whose unit is a sibling branch is neither above nor beside.
+    ['county', 'station-b', true, 'allow'],
+    ['station-a', 'station-b', true, 'approver_below_requester'],
+    ['team-a1', 'station-b', true, 'approver_below_requester'],
+    // Anyone else's request: any approver with authority over the recording decides.
+    ['county', 'station-a', false, 'allow'],
+    ['station-a', 'station-a', false, 'allow'],
+    ['team-a1', 'station-a', false, 'allow'],
+    ['team-a1', 'county', false, 'allow'],
+    ['station-b', 'station-a', false, 'outside_unit_scope'],
+  ];
+
+  it.each(TABLE)('approver in %s, request from %s (requester approves: %s) → %s', (decider, requester, requesterIsApprover, expected) => {
+    const approver = actor(['approver'], { id: 'decider', unitId: decider, unitDepth: DEPTH[decider] });
+    const target = recording('team-a1', { requesterId: 'asker', requesterUnitPath: PATH[requester], requesterIsApprover });
+    const d = authorize({ actor: approver, action: 'access.approve', target });
+    if (expected === 'allow') expect(d).toEqual({ allow: true, basis: 'role' });
+    else expect(d).toEqual({ allow: false, reason: expected, conceal: expected === 'outside_unit_scope' });
+  });
+
+  it('an approver’s own request is still refused as their own, first', () => {
+    const approver = actor(['approver'], { unitId: 'county', unitDepth: 0 });
+    const target = recording('team-a1', { requesterId: 'me', requesterUnitPath: PATH.county, requesterIsApprover: true });
+    expect(authorize({ actor: approver, action: 'access.approve', target })).toEqual({ allow: false, reason: 'self_approval_forbidden', conceal: false });
+  });
+
+  it('without the requester’s place the rule does not guess: default deny', () => {
+    const approver = actor(['approver'], { unitId: 'county', unitDepth: 0 });
+    for (const requesterUnitPath of [undefined, null, []]) {
+      const target = recording('team-a1', { requesterId: 'asker', requesterUnitPath, requesterIsApprover: true });
+      expect(authorize({ actor: approver, action: 'access.approve', target })).toEqual({ allow: false, reason: 'approver_below_requester', conceal: false });
+    }
+  });
+
+  it('revoking an approver’s grant is not bound by it (ending access early only narrows it)', () => {
+    const approver = actor(['approver'], { unitId: 'team-a1', unitDepth: 2 });
+    const target = recording('team-a1', { requesterId: 'asker', requesterUnitPath: PATH['station-a'], requesterIsApprover: true });
+    expect(authorize({ actor: approver, action: 'access.revoke', target })).toEqual({ allow: true, basis: 'role' });
+  });
+
+  it('the requester’s place is weighed before the level rule for sensitive recordings', () => {
+    const approver = actor(['approver'], { unitId: 'team-a1', unitDepth: 2, clearance: 3 });
+    const target = recording('team-a1', { sensitivity: 1, requesterId: 'asker', requesterUnitPath: PATH['station-a'], requesterIsApprover: true });
+    expect(authorize({ actor: approver, action: 'access.approve', target })).toMatchObject({ allow: false, reason: 'approver_below_requester' });
   });
 });
 

@@ -106,6 +106,13 @@ export interface AuthzTarget {
   officerId?: string | null | undefined;
   /** For approvals and revocations: who asked. */
   requesterId?: string | null | undefined;
+  /**
+   * For approvals: the path from the root down to the unit the requester asked from (inclusive).
+   * Weighed only when `requesterIsApprover`: their request goes to someone above or beside them.
+   */
+  requesterUnitPath?: readonly string[] | null | undefined;
+  /** For approvals: the requester holds the approver role themselves. */
+  requesterIsApprover?: boolean | undefined;
   /** True when the target is a recording (denials then conceal its existence). */
   isRecording: boolean;
 }
@@ -131,6 +138,7 @@ export type DenyReason =
   | 'grant_expired'
   | 'grant_revoked'
   | 'self_approval_forbidden'
+  | 'approver_below_requester'
   | 'approver_level_insufficient';
 
 export type AuthzDecision =
@@ -152,6 +160,15 @@ const deny = (reason: DenyReason, conceal = false): AuthzDecision => ({ allow: f
 /** Can an actor reach a target's unit: own unit or any unit below it. */
 export function inScope(actorUnitId: string, targetUnitPath: readonly string[]): boolean {
   return targetUnitPath.includes(actorUnitId);
+}
+
+/**
+ * May an approver in `approverUnitId` decide a request of another approver who asked from the
+ * unit at the end of `requesterUnitPath`? Only from that same unit (beside them) or a unit above
+ * it — never from below, where the requester is the superior. An unknown path decides nothing.
+ */
+export function approverAboveOrBeside(approverUnitId: string, requesterUnitPath: readonly string[] | null | undefined): boolean {
+  return (requesterUnitPath ?? []).includes(approverUnitId);
 }
 
 export function authorize(q: AuthzQuestion): AuthzDecision {
@@ -178,6 +195,8 @@ export function authorize(q: AuthzQuestion): AuthzDecision {
 
   if (action === 'access.approve' || action === 'access.revoke') {
     if (action === 'access.approve' && target?.requesterId === actor.id) return deny('self_approval_forbidden');
+    // A request by an approver goes to someone above or beside them (issue 3), never to a subordinate.
+    if (action === 'access.approve' && target?.requesterIsApprover && !approverAboveOrBeside(actor.unitId, target.requesterUnitPath)) return deny('approver_below_requester');
     if (target && target.sensitivity > 0 && actor.unitDepth > settings.sensitiveApprovalMaxDepth) return deny('approver_level_insufficient');
     if (target && target.sensitivity > actor.clearance) return deny('clearance_insufficient');
     return { allow: true, basis: 'role' };

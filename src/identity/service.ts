@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditLedger } from '../audit/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import { Conflict, Invalid, NotFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { auditActor, type Actor, type RequestMeta } from './actor.js';
 import type { Sensitivity } from './authorization.js';
@@ -234,7 +234,7 @@ export class IdentityService {
   async updateUser(actor: Actor, id: string, changes: UserChanges, reason: string | null, meta: RequestMeta): Promise<UserView> {
     const u = await this.manageable(actor, id, meta);
     const authorityChange = changes.roles !== undefined || changes.clearance !== undefined || changes.unitId !== undefined;
-    if (authorityChange && u.id === actor.id) throw Forbidden('self_change_forbidden', 'nobody changes their own roles, unit or clearance');
+    if (authorityChange && u.id === actor.id) throw await this.selfChange(actor, u, meta, 'nobody changes their own roles, unit or clearance');
     const set: Partial<UserRow> = {};
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
@@ -287,7 +287,7 @@ export class IdentityService {
   /** Deactivation ends every session and token of the user at once; reactivation restores sign-in only. */
   async setActive(actor: Actor, id: string, active: boolean, reason: string, meta: RequestMeta): Promise<UserView> {
     const u = await this.manageable(actor, id, meta);
-    if (u.id === actor.id) throw Forbidden('self_change_forbidden', 'you cannot deactivate your own account');
+    if (u.id === actor.id) throw await this.selfChange(actor, u, meta, 'you cannot deactivate your own account');
     if (reason.trim().length === 0) throw Invalid('reason_required', 'give a reason');
     if ((u.active === 1) === active) throw Conflict(active ? 'user_already_active' : 'user_already_inactive', `user ${u.username} is already ${active ? 'active' : 'deactivated'}`);
     const now = this.clock.now();
@@ -302,7 +302,7 @@ export class IdentityService {
   /** Sets a one-time password (shown once) that the user must replace at first sign-in; ends their sessions. */
   async resetPassword(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<{ password: string }> {
     const u = await this.manageable(actor, id, meta);
-    if (u.id === actor.id) throw Forbidden('self_change_forbidden', 'change your own password with your current one');
+    if (u.id === actor.id) throw await this.selfChange(actor, u, meta, 'change your own password with your current one');
     const password = randomBytes(12).toString('base64url');
     const hash = await hashPassword(password);
     const now = this.clock.now();
@@ -317,13 +317,18 @@ export class IdentityService {
   /** Removes a user's authenticator (a lost phone); they can enrol again after signing in. */
   async resetTotp(actor: Actor, id: string, reason: string, meta: RequestMeta): Promise<UserView> {
     const u = await this.manageable(actor, id, meta);
-    if (u.id === actor.id) throw Forbidden('self_change_forbidden', 'remove your own authenticator with a code from it');
+    if (u.id === actor.id) throw await this.selfChange(actor, u, meta, 'remove your own authenticator with a code from it');
     if (u.totp_secret === null && u.totp_pending_secret === null) throw Conflict('totp_not_enrolled', `user ${u.username} has no authenticator`);
     await this.db.transact(async (trx) => {
       await trx.updateTable('users').set({ totp_secret: null, totp_pending_secret: null, totp_enrolled_at: null }).where('id', '=', id).execute();
       await this.ledger.append(trx, { actor: auditActor(actor), action: 'user.totp_reset', subject: { type: 'user', id }, ip: meta.ip, reason });
     });
     return userView({ ...u, totp_secret: null });
+  }
+
+  /** Nobody manages their own account as an administrator: an audited 403 `self_change_forbidden`. */
+  private selfChange(actor: Actor, u: UserRow, meta: RequestMeta, message: string) {
+    return this.authz.deny(actor, 'user.manage', { type: 'user', id: u.id, unitId: u.unit_id }, 'self_change_forbidden', meta, message);
   }
 
   private async manageable(actor: Actor, id: string, meta: RequestMeta): Promise<UserRow> {

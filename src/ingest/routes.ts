@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { requestMeta } from '../http/types.js';
 import type { Actor } from '../identity/index.js';
-import { NotFound } from '../platform/errors.js';
+import { Invalid, NotFound } from '../platform/errors.js';
 
 export const UPLOAD_PATH = '/api/uploads';
 const OWNER_KEY = 'custodiaOwner';
@@ -16,6 +16,17 @@ type WebRequest = Parameters<NonNullable<ConstructorParameters<typeof TusServer>
 
 function nodeReq(req: WebRequest): IncomingMessage | undefined {
   return (req as unknown as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+}
+
+/** tus `Upload-Metadata`: comma-separated `key base64value` pairs (a key alone has no value). Unparseable pairs are left to tus to refuse. */
+function uploadMetadata(header: string | string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof header !== 'string') return out;
+  for (const pair of header.split(',')) {
+    const [key, value] = pair.trim().split(' ');
+    if (key) out[key] = value ? Buffer.from(value, 'base64').toString('utf8') : '';
+  }
+  return out;
 }
 
 /**
@@ -28,11 +39,10 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
   const actors = new WeakMap<IncomingMessage, { actor: Actor; ip: string; userAgent: string | null }>();
   const store = new FileStore({ directory });
 
-  /** An upload may name a unit only within the uploader's unit subtree (authority is role x unit subtree). */
-  const assertUnitInScope = async (actor: Actor, code: string) => {
+  /** The unit an upload names; whether the uploader may import into it was asked in `handle`, before tus saw the request. */
+  const namedUnit = async (code: string) => {
     const unit = await app.identity.unitByCode(code);
     if (!unit) throw { status_code: 400, body: `unknown unit ${code}\n` };
-    if (!(await app.identity.subtreeIds(actor.unitId)).includes(unit.id)) throw { status_code: 403, body: `unit ${code} is outside your unit\n` };
     return unit;
   };
 
@@ -47,7 +57,7 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
       const name = upload.metadata?.filename;
       if (!name) throw { status_code: 400, body: 'upload metadata "filename" is required\n' };
       const unit = upload.metadata?.unit;
-      if (unit) await assertUnitInScope(who.actor, unit);
+      if (unit) await namedUnit(unit);
       return { metadata: { ...upload.metadata, [OWNER_KEY]: who.actor.id } };
     },
     async onUploadFinish(req, upload: Upload) {
@@ -55,7 +65,7 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
       if (!who) throw { status_code: 401, body: 'unauthenticated\n' };
       const meta = upload.metadata ?? {};
       // No unit given: the uploader's own unit (not the site's root unit).
-      const unit = meta.unit ? await assertUnitInScope(who.actor, meta.unit) : undefined;
+      const unit = meta.unit ? await namedUnit(meta.unit) : undefined;
       const file = path.join(directory, upload.id);
       const result = await app.ingest.importUpload(file, meta.filename ?? 'upload', {
         sourceKind: 'upload',
@@ -78,16 +88,31 @@ export function ingestRoutes(app: App): FastifyPluginAsync {
     },
   });
 
+  /**
+   * An upload may name a unit only within the uploader's unit subtree (authority is role × unit
+   * subtree): the rule is asked with that unit, so a refusal is a 403 with its reason, in the ledger.
+   */
+  const requireUnit = async (actor: Actor, code: string, req: FastifyRequest) => {
+    const unit = await app.identity.unitByCode(code);
+    if (!unit) throw Invalid('unit_not_found', `unknown unit ${code}`);
+    await app.authz.require(actor, 'recording.import', { type: 'unit', id: unit.id, unitId: unit.id }, requestMeta(req));
+  };
+
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const actor = req.actor!;
     await app.authz.require(actor, 'recording.import', null, requestMeta(req));
-    // R-STEPUP: when the settings say so, starting an upload (the collection stage) needs a fresh code.
-    if (req.method === 'POST') await app.stepUp.require(actor, 'import', requestMeta(req));
     const id = req.url.slice(UPLOAD_PATH.length + 1).split('?')[0];
-    if (id && req.method !== 'OPTIONS') {
+    if (req.method === 'POST' && !id) {
+      const unit = uploadMetadata(req.headers['upload-metadata']).unit;
+      if (unit) await requireUnit(actor, unit, req);
+      // R-STEPUP: when the settings say so, starting an upload (the collection stage) needs a fresh code.
+      await app.stepUp.require(actor, 'import', requestMeta(req));
+    } else if (id && req.method !== 'OPTIONS') {
       const upload = await store.getUpload(decodeURIComponent(id)).catch(() => undefined);
       // Someone else's upload is not revealed.
       if (!upload || upload.metadata?.[OWNER_KEY] !== actor.id) throw NotFound('upload_not_found', 'no such upload');
+      // Asked again on every later request: the uploader may have moved unit since they started.
+      if (upload.metadata?.unit) await requireUnit(actor, upload.metadata.unit, req);
     }
     const meta = requestMeta(req);
     actors.set(req.raw, { actor, ip: meta.ip ?? '', userAgent: meta.userAgent ?? null });

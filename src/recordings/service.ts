@@ -4,7 +4,7 @@ import { auditActor, clampSensitivity, recordingVisibility, type Actor, type Aut
 import type { FsBlobStore } from '../platform/blobs/fs-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
-import { Conflict, Forbidden, Gone, Invalid, NotFound } from '../platform/errors.js';
+import { Conflict, Gone, Invalid, NotFound } from '../platform/errors.js';
 import type { ContentGrants, GrantCheck } from './grants.js';
 import type { CaseFacet, ImportRules, RecordingAnnotators, RetentionFacet } from './import-rules.js';
 import { codeOf, codePrefix } from './unified-code.js';
@@ -421,7 +421,7 @@ export class RecordingsService {
     const row = await this.authorized(actor, id, 'recording.mark_sensitive', meta);
     if (reason.trim().length === 0) throw Invalid('reason_required', 'give the reason for the marking');
     // Marking above one's own clearance would hide the recording from the person who marked it.
-    if (level > actor.clearance) throw Forbidden('clearance_insufficient', 'you cannot mark a recording above your own clearance');
+    if (level > actor.clearance) throw await this.authz.deny(actor, 'recording.mark_sensitive', recordingSubject(row), 'clearance_insufficient', meta, 'you cannot mark a recording above your own clearance');
     if (level !== row.sensitivity) {
       await this.db.transact(async (trx) => {
         await this.repo.update(trx, id, { sensitivity: level, updated_at: this.clock.now() });

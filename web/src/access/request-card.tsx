@@ -16,10 +16,11 @@ const isReason = (r: string): r is (typeof ACCESS_REASONS)[number] => (ACCESS_RE
  * recording in context (file, recorder, officer, corrected time, unit; the file opens its page).
  */
 export function RequestCard({ request: r, own, children }: { request: AccessRequestView; own?: boolean; children?: ReactNode }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const f = useFormat();
   const units = useUnits();
   const unitName = (id: string) => units.data?.find((u) => u.id === id)?.name ?? '—';
+  const reasonName = r.reasonLabel ? (i18n.language.startsWith('zh') ? r.reasonLabel.zh : r.reasonLabel.en) : isReason(r.reason) ? t(`access.reasons.${r.reason}`) : r.reason;
 
   return (
     <article className="card request-card" aria-labelledby={`req-${r.id}`} data-request={r.id} data-state={r.state}>
@@ -46,10 +47,26 @@ export function RequestCard({ request: r, own, children }: { request: AccessRequ
         <div className="fact fact-wide">
           <dt>{t('accessRequests.card.reason')}</dt>
           <dd>
-            <strong>{isReason(r.reason) ? t(`access.reasons.${r.reason}`) : r.reason}</strong>
+            <strong>{reasonName}</strong>
             {r.reasonText ? <span className="request-reason-text">{r.reasonText}</span> : null}
           </dd>
         </div>
+        {r.case ? (
+          <div className="fact fact-wide" data-case={r.case.id}>
+            <dt>{t('accessRequests.card.case')}</dt>
+            <dd>
+              {r.case.number !== null ? (
+                <Link to={`/cases/${r.case.id}`}>
+                  {r.case.number}
+                  {r.case.title ? ` · ${r.case.title}` : ''}
+                </Link>
+              ) : (
+                <span className="muted">{t('accessRequests.card.caseHidden')}</span>
+              )}
+              <span className="request-reason-text">{t('accessRequests.card.caseAll')}</span>
+            </dd>
+          </div>
+        ) : null}
         {r.requestedUntil !== null ? (
           <div className="fact">
             <dt>{t('accessRequests.card.requestedUntil')}</dt>

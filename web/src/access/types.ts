@@ -26,8 +26,13 @@ export interface AccessRequestView {
   id: string;
   requester: PersonRef & { badge: string | null };
   action: AccessAction;
+  /** A reason id of the list that governed the request (a regulation profile's, or the fixed list). */
   reason: string;
+  /** The reason as that list named it when the request was made (null: an id no list names). */
+  reasonLabel?: { zh: string; en: string } | null;
   reasonText: string | null;
+  /** Asked for all of a case's recordings: the case; number and title are null when the viewer may not see it. */
+  case?: { id: string; number: string | null; title: string | null } | null;
   state: RequestState;
   requestedAt: number;
   requestedUntil: number | null;

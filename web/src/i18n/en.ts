@@ -278,6 +278,13 @@ export const en = {
     submitting: 'Sending…',
     submitted: 'Request sent; waiting for approval.',
     unavailable: 'This server does not take access requests yet. Ask your approver directly.',
+    titleCase: 'Request access to the case’s recordings',
+    scope: 'What to ask for',
+    scopeRecording: 'This recording',
+    scopeCase: 'All recordings of this case',
+    caseHint: 'The request covers every recording now linked to the case that you may see.',
+    caseSubmitted: 'Recordings in the request: {{n}}.',
+    reasonsFromProfile: 'Reasons of the regulation in force: {{profiles}}',
   },
   collection: {
     title: 'Collection desk',

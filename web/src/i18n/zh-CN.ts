@@ -275,6 +275,13 @@ export const zhCN: Catalogue = {
     submitting: '正在提交…',
     submitted: '申请已提交，等待审批。',
     unavailable: '本服务器暂不受理调阅申请，请直接联系审批人。',
+    titleCase: '申请调阅本案音像记录',
+    scope: '申请范围',
+    scopeRecording: '仅本条音像记录',
+    scopeCase: '本案全部音像记录',
+    caseHint: '申请涵盖当前关联到本案、且您有权查看的全部音像记录。',
+    caseSubmitted: '本申请包含音像记录 {{n}} 条。',
+    reasonsFromProfile: '事由依据现行规定：{{profiles}}',
   },
   collection: {
     title: '采集工作台',

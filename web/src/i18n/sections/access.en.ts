@@ -41,6 +41,9 @@ export const accessEn = {
     inGrant: 'Granted',
     notInGrant: 'Left out',
     hidden: 'Further recordings you may not see: {{n}}',
+    case: 'Case',
+    caseHidden: 'A case outside your authority',
+    caseAll: 'All of the case’s recordings the requester may see',
   },
   decide: {
     label: 'Decision',
@@ -77,6 +80,8 @@ export const accessEn = {
     empty: 'You have made no requests.',
     withdraw: 'Withdraw',
     withdrawConfirm: 'Withdraw this request?',
+    forCase: 'Request access to a case’s recordings',
+    backToCase: 'Back to the case',
   },
   approvals: {
     title: 'Approvals',
@@ -115,4 +120,8 @@ export const accessErrorsEn = {
   until_in_past: 'The requested end of access is in the past.',
   grant_not_active: 'This grant is not in force (expired, revoked or never approved).',
   approver_level_insufficient: 'This recording is marked sensitive: an approver at a higher unit must decide.',
+  approver_below_requester: 'The requester is an approver above you: their request goes to an approver of their own unit or above.',
+  reason_not_allowed: 'The regulation governing these recordings does not list this reason. Choose one of its reasons.',
+  recordings_or_case: 'Ask for named recordings or for a case, not both.',
+  case_without_recordings: 'The case has no recordings you could ask for.',
 };

@@ -43,6 +43,9 @@ export const accessZhCN: typeof accessEn = {
     inGrant: '已批准',
     notInGrant: '未批准',
     hidden: '另有您无权查看的音像记录 {{n}} 条',
+    case: '案件',
+    caseHidden: '不在您权限范围内的案件',
+    caseAll: '申请人有权查看的本案全部音像记录',
   },
   decide: {
     label: '审批',
@@ -79,6 +82,8 @@ export const accessZhCN: typeof accessEn = {
     empty: '您还没有提出过申请。',
     withdraw: '撤回',
     withdrawConfirm: '确定撤回此申请？',
+    forCase: '申请调阅案件音像记录',
+    backToCase: '返回案件',
   },
   approvals: {
     title: '调阅审批',
@@ -117,4 +122,8 @@ export const accessErrorsZhCN: typeof accessErrorsEn = {
   until_in_past: '申请的使用截止时间已过。',
   grant_not_active: '该授权不在有效期内（已过期、已撤销或未获批准）。',
   approver_level_insufficient: '该音像记录已标记为敏感，须由上级单位的审批人审批。',
+  approver_below_requester: '申请人是您的上级审批人，其申请须由本单位其他审批人或上级审批人审批。',
+  reason_not_allowed: '这些音像记录所适用的规定未列明此事由，请从其列明的事由中选择。',
+  recordings_or_case: '请指定音像记录或案件，二者择一。',
+  case_without_recordings: '该案件没有您可申请调阅的音像记录。',
 };
