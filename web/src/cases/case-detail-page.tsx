@@ -179,6 +179,11 @@ export default function CaseDetailPage() {
               <Link to={`/cases/${c.id}/sync`} className="button button-primary">
                 {t('cases.detail.syncView')}
               </Link>
+              {c.recordings.length > 0 ? (
+                <Link to={`/access/mine?case=${encodeURIComponent(c.id)}`} className="button">
+                  {t('cases.detail.requestAll')}
+                </Link>
+              ) : null}
               <CloseReopen detail={c} />
             </div>
           </section>

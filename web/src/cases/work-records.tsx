@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/http';
@@ -9,6 +9,38 @@ import { WorkRecordStatusBadge } from './case-status';
 import { recordingLabel } from './consistency-timeline';
 import { INTERRUPTION_REASONS, NOT_RECORDED_REASONS, type CaseDetail, type WorkRecord, type WorkRecordKind } from './types';
 import { personLabel, usePeople } from './use-people';
+
+interface ReasonChoice {
+  id: string;
+  label: { zh: string; en: string };
+  /** The article of the governing regulation, when the profile cites one. */
+  basis: string | null;
+}
+interface WorkRecordReasons {
+  /** `id@version` of the profile governing the officer's unit; null: the fixed lists. */
+  profile: string | null;
+  interrupted: ReasonChoice[];
+  notRecorded: ReasonChoice[];
+}
+
+/** The reasons the regulation governing this officer's unit allows (the server decides; the fixed lists until it answers). */
+function useWorkRecordReasons(officerId: string) {
+  return useQuery({
+    queryKey: ['work-record-reasons', officerId],
+    queryFn: ({ signal }) => api<WorkRecordReasons>(`/api/work-records/reasons?officer=${encodeURIComponent(officerId)}`, { signal }),
+    staleTime: 300_000,
+  });
+}
+
+/** A reason's words: the profile's own label when the server gave one, else the catalogue's, else its id. */
+function useReasonLabel(): (id: string, choices?: readonly ReasonChoice[]) => string {
+  const { t, i18n } = useTranslation();
+  return (id, choices) => {
+    const c = choices?.find((r) => r.id === id);
+    if (c) return i18n.language.startsWith('zh') ? c.label.zh : c.label.en;
+    return t(`cases.workRecords.reasons.${id as (typeof INTERRUPTION_REASONS)[number]}`, { defaultValue: id });
+  };
+}
 
 /** One work record's decision by the head: approve, or reject with a reason (never their own). */
 function Decision({ w, caseId }: { w: WorkRecord; caseId: string }) {
@@ -71,7 +103,13 @@ function FileWorkRecord({ detail }: { detail: CaseDetail }) {
   const [recordingId, setRecordingId] = useState('');
   const [officerId, setOfficerId] = useState(detail.officerIds.includes(me.id) || detail.officerIds.length === 0 ? me.id : detail.officerIds[0]!);
   const [activity, setActivity] = useState('');
-  const reasons: readonly string[] = kind === 'interrupted' ? INTERRUPTION_REASONS : NOT_RECORDED_REASONS;
+  const allowed = useWorkRecordReasons(officerId);
+  const reasonLabel = useReasonLabel();
+  const choices: readonly ReasonChoice[] | undefined = allowed.data ? (kind === 'interrupted' ? allowed.data.interrupted : allowed.data.notRecorded) : undefined;
+  const reasons: readonly string[] = choices?.map((c) => c.id) ?? (kind === 'interrupted' ? INTERRUPTION_REASONS : NOT_RECORDED_REASONS);
+  // A reason another officer's regulation allowed may not be this one's: fall back to the first allowed.
+  const chosen = reasons.includes(reason) ? reason : (reasons[0] ?? 'other');
+  const basis = choices?.find((c) => c.id === chosen)?.basis ?? null;
   const file = useMutation({
     mutationFn: (body: Record<string, unknown>) => api<WorkRecord>('/api/work-records', { method: 'POST', body }),
     onSuccess: async () => {
@@ -85,7 +123,7 @@ function FileWorkRecord({ detail }: { detail: CaseDetail }) {
     e.preventDefault();
     const at = fromLocalInput(occurredAt);
     if (at === undefined) return;
-    const common = { caseId: detail.id, officerId, occurredAt: at, reason, ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}), ...(activity.trim() ? { activity: activity.trim() } : {}) };
+    const common = { caseId: detail.id, officerId, occurredAt: at, reason: chosen, ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}), ...(activity.trim() ? { activity: activity.trim() } : {}) };
     file.mutate(kind === 'interrupted' ? { ...common, kind, statedOnRestart: stated === 'yes', ...(recordingId ? { recordingId } : {}) } : { ...common, kind, legalBasis: legalBasis.trim() });
   };
   const officerChoices = [...new Set([me.id, ...detail.officerIds])];
@@ -104,7 +142,7 @@ function FileWorkRecord({ detail }: { detail: CaseDetail }) {
               checked={kind === k}
               onChange={() => {
                 setKind(k);
-                setReason(k === 'interrupted' ? INTERRUPTION_REASONS[0] : NOT_RECORDED_REASONS[0]);
+                setReason('');
               }}
             />
             {t(`cases.workRecords.kind.${k}`)}
@@ -128,17 +166,21 @@ function FileWorkRecord({ detail }: { detail: CaseDetail }) {
         </div>
         <div className="field">
           <label htmlFor={`${id}reason`}>{t('cases.workRecords.reason')}</label>
-          <select id={`${id}reason`} value={reason} onChange={(e) => setReason(e.target.value)}>
+          <select id={`${id}reason`} value={chosen} onChange={(e) => setReason(e.target.value)} aria-describedby={`${id}reasonSource`}>
             {reasons.map((r) => (
               <option key={r} value={r}>
-                {t(`cases.workRecords.reasons.${r as (typeof INTERRUPTION_REASONS)[number]}`)}
+                {reasonLabel(r, choices)}
               </option>
             ))}
           </select>
+          <p className="hint" id={`${id}reasonSource`}>
+            {allowed.data?.profile ? t('cases.workRecords.reasonsFrom', { profile: allowed.data.profile }) : t('cases.workRecords.reasonsFixed')}
+            {basis ? ` · ${basis}` : ''}
+          </p>
         </div>
         <div className="field field-wide">
-          <label htmlFor={`${id}text`}>{reason === 'other' ? t('cases.workRecords.reasonTextRequired') : t('cases.workRecords.reasonText')}</label>
-          <input id={`${id}text`} maxLength={1000} required={reason === 'other'} value={reasonText} onChange={(e) => setReasonText(e.target.value)} />
+          <label htmlFor={`${id}text`}>{chosen === 'other' ? t('cases.workRecords.reasonTextRequired') : t('cases.workRecords.reasonText')}</label>
+          <input id={`${id}text`} maxLength={1000} required={chosen === 'other'} value={reasonText} onChange={(e) => setReasonText(e.target.value)} />
         </div>
         <div className="field field-wide">
           <label htmlFor={`${id}activity`}>{t('cases.workRecords.activity')}</label>
@@ -193,6 +235,10 @@ export function WorkRecords({ detail }: { detail: CaseDetail }) {
   const me = useMe();
   const { byId } = usePeople();
   const mayDecide = me.roles.includes('approver');
+  // Labels of profile-specific reasons: the viewer's own regulation's list (a case's officers usually share it).
+  const known = useWorkRecordReasons(me.id).data;
+  const reasonLabel = useReasonLabel();
+  const knownChoices = known ? [...known.interrupted, ...known.notRecorded] : undefined;
   return (
     <section className="card" aria-labelledby="work-records-title">
       <h2 id="work-records-title">{t('cases.workRecords.title')}</h2>
@@ -220,7 +266,7 @@ export function WorkRecords({ detail }: { detail: CaseDetail }) {
                   <td>{f.dateTime(w.occurredAt)}</td>
                   <td>{w.officerId === me.id ? me.displayName : personLabel(byId, w.officerId)}</td>
                   <td>
-                    {t(`cases.workRecords.reasons.${w.reason as (typeof INTERRUPTION_REASONS)[number]}`)}
+                    {reasonLabel(w.reason, knownChoices)}
                     {w.reasonText ? <div className="small">{w.reasonText}</div> : null}
                   </td>
                   <td className="small">

@@ -54,6 +54,7 @@ export const casesEn = {
     back: '← Cases',
     facts: 'Case facts',
     noDocuments: 'Not given',
+    requestAll: 'Request access to all of its recordings',
     syncView: 'Synchronized view of the recordings',
     close: 'Close the case',
     reopen: 'Reopen the case',
@@ -146,6 +147,8 @@ export const casesEn = {
     already: 'Already linked',
   },
   workRecords: {
+    reasonsFrom: 'Reasons as listed by the regulation governing this officer’s unit ({{profile}})',
+    reasonsFixed: 'Reasons from the general list (no regulation profile lists any for this officer’s unit)',
     title: 'Work records',
     intro: 'A recording interrupted, or not made at all, is explained in a work record; the head approves or rejects it (never their own).',
     none: 'No work records for this case.',

@@ -56,6 +56,7 @@ export const casesZhCN: typeof casesEn = {
     back: '← 返回案件列表',
     facts: '案件信息',
     noDocuments: '未填写',
+    requestAll: '申请调阅本案全部音像记录',
     syncView: '多机位同步查看',
     close: '结案',
     reopen: '重新办理',
@@ -148,6 +149,8 @@ export const casesZhCN: typeof casesEn = {
     already: '已关联',
   },
   workRecords: {
+    reasonsFrom: '事由按该民警所在单位适用的规范列出（{{profile}}）',
+    reasonsFixed: '事由取自通用列表（该民警所在单位适用的规范未列明）',
     title: '工作记录',
     intro: '记录中断或未予记录的，须以工作记录说明原因，由负责人审批（不得审批本人的记录）。',
     none: '本案暂无工作记录。',
