@@ -185,6 +185,13 @@ describe('recordings: search, calendar, paging, detail and the player behind app
     expect(after - before).toBeLessThan(0.1);
     await page.getByLabel('倍速').selectOption('2');
     expect(await video.evaluate((v: HTMLVideoElement) => v.playbackRate)).toBe(2);
+
+    // The thumbnail timeline seeks: the 8th of 10 frames stands at 75% of the recording, and is then marked current.
+    const timeline = page.getByRole('group', { name: /^时间轴/ });
+    const duration = await video.evaluate((v: HTMLVideoElement) => v.duration);
+    await timeline.getByRole('button', { name: /^第 8 帧：跳转到/ }).click();
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(duration * 0.75, 1);
+    await expect.poll(() => timeline.locator('[aria-current=true]').getAttribute('aria-label')).toMatch(/^第 8 帧/);
   });
 
   it('the access register on the page lists each use with its reason, linked to a ledger entry the audit page verifies', async () => {

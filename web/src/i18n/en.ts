@@ -223,6 +223,8 @@ export const en = {
     },
   },
   player: {
+    timeline: 'Timeline: frames of the recording (choose one to jump there)',
+    seekFrame: 'Frame {{n}}: jump to {{at}}',
     title: 'Player',
     checking: 'Checking your access to the content…',
     refused: 'Content not available to you',

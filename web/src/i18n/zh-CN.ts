@@ -220,6 +220,8 @@ export const zhCN: Catalogue = {
     },
   },
   player: {
+    timeline: '时间轴：录像各时段画面（选择即跳转）',
+    seekFrame: '第 {{n}} 帧：跳转到 {{at}}',
     title: '播放器',
     checking: '正在核验您的调阅权限…',
     refused: '您无权查看此内容',

@@ -7,7 +7,6 @@ import { ErrorNotice } from '../ui/error-notice';
 import { RecordingFlags } from './flags';
 import { Player } from './player';
 import { RecordingFacts } from './recording-facts';
-import { Thumbnail } from './thumbnail';
 import { RecordingRetentionSection } from '../retention/recording-retention';
 
 /**
@@ -37,14 +36,7 @@ export default function RecordingDetailPage() {
       ) : null}
       <div className="detail-layout">
         <div className="detail-player">
-          <Player recordingId={id} />
-          {r ? (
-            <div className="thumb-strip" aria-label={t('recordings.detail.strip')} role="group">
-              {Array.from({ length: 10 }, (_, i) => (
-                <Thumbnail key={i} recordingId={id} frame={i} label={t('recordings.detail.frame', { n: i + 1 })} />
-              ))}
-            </div>
-          ) : null}
+          <Player recordingId={id} strip={r !== undefined} />
         </div>
         <div className="detail-facts">
           {detail.isPending ? <p role="status">{t('shell.loading')}</p> : null}

@@ -6,15 +6,34 @@ import { useFormat } from '../ui/format';
 import { StatusBadge } from '../ui/status-badge';
 import { AccessRequestForm } from './access-request-form';
 import { contentUrl, useContentAccess, type GrantInfo } from './content-access';
+import { Thumbnail } from './thumbnail';
 
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4] as const;
 /** Until the browser has shown two frames we assume 30 frames per second. */
 const DEFAULT_FRAME_S = 1 / 30;
+/** Frames in a recording's thumbnail strip (recordings/derivatives: evenly spaced, frame i at (i + ½)/10 of the duration). */
+const STRIP_FRAMES = 10;
 /** Refusals after which asking for access makes sense. */
 const REQUESTABLE = new Set(['grant_required', 'grant_expired', 'grant_revoked']);
 
-/** The player with the access decision in front of it: it plays only what the server allows, and says why not otherwise. */
-export function Player({ recordingId }: { recordingId: string }) {
+/** The recording's thumbnail strip as ten still frames (no seeking: shown where the player is not). */
+function StillStrip({ recordingId }: { recordingId: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="thumb-strip" aria-label={t('recordings.detail.strip')} role="group">
+      {Array.from({ length: STRIP_FRAMES }, (_, i) => (
+        <Thumbnail key={i} recordingId={recordingId} frame={i} label={t('recordings.detail.frame', { n: i + 1 })} />
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The player with the access decision in front of it: it plays only what the server allows, and
+ * says why not otherwise. With `strip`, the recording's thumbnails show below it: a timeline that
+ * seeks when the recording plays, still frames when it does not.
+ */
+export function Player({ recordingId, strip = false }: { recordingId: string; strip?: boolean }) {
   const { t } = useTranslation();
   const describe = useDescribeError();
   const access = useContentAccess(recordingId);
@@ -23,6 +42,7 @@ export function Player({ recordingId }: { recordingId: string }) {
     return (
       <section className="player" data-state="checking" aria-label={t('player.title')}>
         <p role="status">{t('player.checking')}</p>
+        {strip ? <StillStrip recordingId={recordingId} /> : null}
       </section>
     );
   if (access.error) {
@@ -36,14 +56,50 @@ export function Player({ recordingId }: { recordingId: string }) {
           <p>{describe(e)}</p>
           {code ? <code className="error-code">{code}</code> : null}
         </div>
+        {strip ? <StillStrip recordingId={recordingId} /> : null}
         {code && REQUESTABLE.has(code) ? <AccessRequestForm recordingId={recordingId} onRequested={() => void access.refetch()} /> : null}
       </section>
     );
   }
-  return <VideoPlayer recordingId={recordingId} grant={access.data.grant} />;
+  return <VideoPlayer recordingId={recordingId} grant={access.data.grant} strip={strip} />;
 }
 
-function VideoPlayer({ recordingId, grant }: { recordingId: string; grant: GrantInfo | null }) {
+/**
+ * The thumbnail strip as a timeline: each frame is a button that seeks to its moment, the frame
+ * whose tenth of the recording is playing is marked (aria-current and a bar, not colour alone),
+ * and a playhead shows the position.
+ */
+function ThumbnailTimeline({ recordingId, time, duration, onSeek }: { recordingId: string; time: number; duration: number | null; onSeek: (s: number) => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const usable = duration !== null && duration > 0;
+  const current = usable ? Math.min(STRIP_FRAMES - 1, Math.floor((time / duration) * STRIP_FRAMES)) : -1;
+  return (
+    <div className="thumb-timeline" role="group" aria-label={t('player.timeline')}>
+      <div className="thumb-strip">
+        {Array.from({ length: STRIP_FRAMES }, (_, i) => {
+          const at = usable ? ((i + 0.5) / STRIP_FRAMES) * duration : 0;
+          return (
+            <button
+              key={i}
+              type="button"
+              className="thumb-seek"
+              disabled={!usable}
+              aria-current={i === current ? 'true' : undefined}
+              aria-label={t('player.seekFrame', { n: i + 1, at: f.duration(at * 1000) })}
+              onClick={() => onSeek(at)}
+            >
+              <Thumbnail recordingId={recordingId} frame={i} label="" />
+            </button>
+          );
+        })}
+      </div>
+      {usable ? <div className="thumb-playhead" aria-hidden="true" style={{ left: `${Math.min(100, (time / duration) * 100)}%` }} /> : null}
+    </div>
+  );
+}
+
+function VideoPlayer({ recordingId, grant, strip }: { recordingId: string; grant: GrantInfo | null; strip: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const video = useRef<HTMLVideoElement>(null);
@@ -84,6 +140,7 @@ function VideoPlayer({ recordingId, grant }: { recordingId: string; grant: Grant
       v.currentTime = Math.max(0, Math.min(v.duration || Infinity, v.currentTime + frames * frameS));
     });
   const seek = (s: number) => withVideo((v) => (v.currentTime = Math.max(0, v.currentTime + s)));
+  const seekTo = (s: number) => withVideo((v) => (v.currentTime = Math.max(0, Math.min(v.duration || s, s))));
   const setSpeed = (r: number) => withVideo((v) => (v.playbackRate = r));
   const nudgeSpeed = (dir: 1 | -1) => {
     const i = SPEEDS.indexOf(rate as (typeof SPEEDS)[number]);
@@ -167,6 +224,7 @@ function VideoPlayer({ recordingId, grant }: { recordingId: string; grant: Grant
           {f.duration(time * 1000)} / {f.duration(duration === null ? null : duration * 1000)}
         </span>
       </div>
+      {strip ? <ThumbnailTimeline recordingId={recordingId} time={time} duration={duration} onSeek={seekTo} /> : null}
       <p className="hint" id={helpId}>
         {t('player.keys')}
       </p>

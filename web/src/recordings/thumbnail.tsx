@@ -9,5 +9,6 @@ export function Thumbnail({ recordingId, frame = 0, label }: { recordingId: stri
     '--thumb': `url("/api/recordings/${encodeURIComponent(recordingId)}/thumbnails")`,
     '--thumb-x': `${(Math.min(9, Math.max(0, frame)) / 9) * 100}%`,
   } as CSSProperties;
-  return <span className="thumb" role="img" aria-label={label} style={style} />;
+  // An empty label: decoration inside something that names itself (a seek button).
+  return label ? <span className="thumb" role="img" aria-label={label} style={style} /> : <span className="thumb" aria-hidden="true" style={style} />;
 }
