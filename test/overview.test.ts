@@ -104,7 +104,7 @@ describe.each(dialects())('overview of a unit subtree (%s)', (dialect) => {
     // Waiting for a decision: an access request and a work record of north.
     clock.set(NOW - HOUR);
     await t.app.access.request(await actorOf(t.app, 'legal'), { recordingIds: [rec.n1!], action: 'view', reason: 'complaint' }, meta);
-    await t.app.cases.fileWorkRecord(await actorOf(t.app, 'wang'), { kind: 'interrupted', reason: 'battery_exhausted', statedOnRestart: true, occurredAt: NOW - 3 * DAY }, meta);
+    await t.app.cases.fileWorkRecord(await actorOf(t.app, 'wang'), { kind: 'interrupted', reason: 'battery_or_storage', statedOnRestart: true, occurredAt: NOW - 3 * DAY }, meta);
     clock.set(NOW);
     http = await listen(t);
   }, 180_000);

@@ -57,6 +57,7 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
     expect(res.status, await res.clone().text()).toBe(status);
     return (await res.json()) as T;
   };
+  const ledger = async () => (await t.app.auditRepo.entriesPage(0, 1_000_000)).map((e) => decodeLeaf(e.leaf));
   const detail = (id: string) => api('disp', 'GET', `/api/recordings/${id}`).then((r) => ok<{ retainUntil: number | null; retentionBasis: string[]; profileVersion: string; code: string; deletedAt: number | null; tombstone: unknown; caseIds: string[] }>(r));
 
   beforeAll(async () => {
@@ -74,6 +75,7 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
       { username: 'boss', roles: ['approver'] },
       { username: 'boss2', roles: ['approver'] },
       { username: 'legal', roles: ['supervisor'] },
+      { username: 'wang', roles: ['officer'] },
     ];
     for (const p of people) {
       await t.app.identity.addUser({ ...p, password: PASSWORD }, null);
@@ -134,7 +136,34 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
     const hold = await ok<{ retainUntil: number | null; holds: Array<{ id: string }> }>(await api('legal', 'POST', `/api/recordings/${rec.t3}/holds`, { reason: 'court preservation order', reference: '(2026)京0105民初123号' }));
     expect(hold.retainUntil).toBeNull();
     expect((await api('legal', 'POST', `/api/holds/${hold.holds[0]!.id}/lift`, { reason: '' })).status).toBe(400);
-    // The officer role may not place holds.
+    // The officer role may not place holds (nor mark): refused with the rule's reason, and audited.
+    const officerHold = await api('wang', 'POST', `/api/recordings/${rec.t3}/holds`, { reason: 'my own idea' });
+    expect(officerHold.status).toBe(403);
+    expect(((await officerHold.json()) as { error: string }).error).toBe('role_not_permitted');
+    expect((await api('wang', 'POST', `/api/recordings/${rec.t2}/long-term`, { reasonId: 'obstruction' })).status).toBe(403);
+    expect((await ledger()).filter((l) => l.action === 'access.denied' && l.actor?.name === 'wang').map((l) => l.details)).toEqual([
+      expect.objectContaining({ attempted: 'retention.hold', reason: 'role_not_permitted' }),
+      expect.objectContaining({ attempted: 'retention.mark', reason: 'role_not_permitted' }),
+    ]);
+    // Marking, unmarking, placing and lifting a hold each leave a ledger entry: who, what, why.
+    const m4 = await ok<{ longTerm: Array<{ id: string }> }>(await api('disp', 'POST', `/api/recordings/${rec.t4}/long-term`, { reasonId: 'party_objection', note: 'complaint filed' }));
+    const unmarked = await ok<{ longTerm: unknown[] }>(await api('disp', 'POST', `/api/long-term-marks/${m4.longTerm[0]!.id}/lift`, { reason: 'complaint withdrawn' }));
+    expect(unmarked.longTerm).toEqual([]);
+    const h4 = await ok<{ holds: Array<{ id: string }> }>(await api('legal', 'POST', `/api/recordings/${rec.t4}/holds`, { reason: 'preservation order', reference: 'REF-4' }));
+    const lifted = await ok<{ holds: unknown[] }>(await api('legal', 'POST', `/api/holds/${h4.holds[0]!.id}/lift`, { reason: 'order discharged' }));
+    expect(lifted.holds).toEqual([]);
+    const entries = (await ledger()).filter((l) => l.action.startsWith('retention.') && l.subject?.type === 'recording');
+    const disp = (await t.app.identity.userByUsername('disp'))!.id;
+    const legal = (await t.app.identity.userByUsername('legal'))!.id;
+    expect(entries.map((l) => ({ action: l.action, actor: l.actor?.id, subject: l.subject?.id, reason: l.reason, details: l.details }))).toMatchObject([
+      { action: 'retention.long_term_mark', actor: disp, subject: rec.t2, reason: 'officer was pushed', details: { mark: mark.longTerm[0]!.id, reasonId: 'obstruction' } },
+      { action: 'retention.hold', actor: legal, subject: rec.t3, reason: 'court preservation order', details: { hold: hold.holds[0]!.id, reference: '(2026)京0105民初123号' } },
+      { action: 'retention.long_term_mark', actor: disp, subject: rec.t4, reason: 'complaint filed', details: { mark: m4.longTerm[0]!.id, reasonId: 'party_objection' } },
+      { action: 'retention.long_term_unmark', actor: disp, subject: rec.t4, reason: 'complaint withdrawn', details: { mark: m4.longTerm[0]!.id, reasonId: 'party_objection' } },
+      { action: 'retention.hold', actor: legal, subject: rec.t4, reason: 'preservation order', details: { hold: h4.holds[0]!.id, reference: 'REF-4' } },
+      { action: 'retention.hold_lift', actor: legal, subject: rec.t4, reason: 'order discharged', details: { hold: h4.holds[0]!.id } },
+    ]);
+    expect(entries[0]!.details.profile).toMatch(/^traffic-police@\d+$/);
     const c = await ok<{ id: string }>(await api('legal', 'POST', '/api/cases', { number: 'T-2026-1', title: 'Accident', unitId: unit.traffic }), 201);
     await ok(await api('legal', 'POST', `/api/cases/${c.id}/recordings`, { recordingIds: [rec.t4] }));
     const d4 = await detail(rec.t4!);
@@ -213,7 +242,7 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
   });
 
   it('a held, marked or open-case recording is never deleted, by any path', async () => {
-    const protectedIds = [rec.t2!, rec.t3!, rec.t4!];
+    const protectedIds: string[] = [rec.t2!, rec.t3!, rec.t4!];
     // 1. Early (non-work) deletion refuses them.
     for (const id of protectedIds) {
       const res = await api('disp', 'POST', '/api/retention/batches', { kind: 'non_work', recordingIds: [id], reason: 'not work' });
@@ -225,20 +254,49 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
     const batchId = b.batchIds[0]!;
     await ok(await api('boss', 'POST', `/api/retention/batches/${batchId}/approve`, {}));
     await ok(await api('legal', 'POST', `/api/recordings/${rec.tobacco}/holds`, { reason: 'complaint received during the window' }));
+    // So do a long-term mark and a link to an open case added in the window of an expired-kind batch.
+    const x1 = await importAt(t.app, media.dir, 'x1.mp4', unit.traffic!, MADE + 10 * 60_000, { device: 'A123456' });
+    const x2 = await importAt(t.app, media.dir, 'x2.mp4', unit.traffic!, MADE + 11 * 60_000, { device: 'A123456' });
+    const expiredBatch = (await ok<{ batchIds: string[] }>(await api('disp', 'POST', '/api/retention/batches', { kind: 'expired', unitId: unit.traffic }), 201)).batchIds;
+    expect(expiredBatch.length).toBe(1);
+    const xb = expiredBatch[0]!;
+    expect((await ok<{ items: Array<{ recordingId: string }> }>(await api('boss', 'GET', `/api/retention/batches/${xb}`))).items.map((i) => i.recordingId).sort()).toEqual([x1, x2].sort());
+    await ok(await api('boss', 'POST', `/api/retention/batches/${xb}/approve`, {}));
+    await ok(await api('disp', 'POST', `/api/recordings/${x1}/long-term`, { reasonId: 'obstruction', note: 'found during the window' }));
+    const windowCase = await ok<{ id: string }>(await api('legal', 'POST', '/api/cases', { number: 'T-2026-2', title: 'Complaint', unitId: unit.traffic }), 201);
+    await ok(await api('legal', 'POST', `/api/cases/${windowCase.id}/recordings`, { recordingIds: [x2] }));
+    // A forged tombstone (plain SQL) would point the sweep at a live original: the database refuses
+    // it — for a held recording, and for one in an approved batch that is not yet marked deleted.
+    const forge = (id: string, batch: string) =>
+      sql`insert into tombstones (recording_id, sha256, size, unit_id, device_serial, officer_badge, started_at, ended_at, deleted_at, batch_id, reason, approvers, ledger_seq)
+          select id, blob_sha256, size, unit_id, device_serial, officer_badge, started_at, ended_at, ${clock.now()}, ${batch}, 'retention_expired', '{}', 1 from recordings where id = ${id}`.execute(t.app.db.kysely);
+    await expect(forge(rec.t3!, xb)).rejects.toThrow(/tombstone needs its recording already marked deleted/);
+    await expect(forge(x1, xb)).rejects.toThrow(/tombstone needs its recording already marked deleted/);
     clock.advance(8 * DAY);
     const run = await t.app.retention.executeDue();
     expect(run.find((r) => r.batchId === batchId)).toEqual({ batchId, deleted: 0, kept: 1 });
+    expect(run.find((r) => r.batchId === xb)).toEqual({ batchId: xb, deleted: 0, kept: 2 });
     expect((await detail(rec.tobacco!)).deletedAt).toBeNull();
     const item = (await ok<{ items: Array<{ outcome: string; keptReason: string }> }>(await api('boss', 'GET', `/api/retention/batches/${batchId}`))).items[0]!;
     expect(item).toMatchObject({ outcome: 'kept', keptReason: 'legal_hold' });
+    const kept = (await ok<{ items: Array<{ recordingId: string; outcome: string; keptReason: string }> }>(await api('boss', 'GET', `/api/retention/batches/${xb}`))).items;
+    expect(Object.fromEntries(kept.map((i) => [i.recordingId, [i.outcome, i.keptReason]]))).toEqual({ [x1]: ['kept', 'long_term'], [x2]: ['kept', 'case_open'] });
+    protectedIds.push(x1, x2);
     // 3. The daily run never proposes them.
     const report = await t.app.retention.run({ dryRun: false });
     expect(report.dryRun).toBe(false);
     for (const id of [...protectedIds, rec.tobacco!]) expect((await detail(id)).deletedAt, id).toBeNull();
-    // 4. Not even SQL: the database refuses to mark them deleted.
+    // 4. Not even SQL: the database refuses to mark them deleted (naming the batch that listed
+    //    them changes nothing), to remove their rows, or to take a tombstone for them.
     for (const id of [...protectedIds, rec.tobacco!]) {
       await expect(sql`update recordings set deleted_at = ${clock.now()} where id = ${id}`.execute(t.app.db.kysely)).rejects.toThrow(/cannot be deleted/);
+      await expect(sql`delete from recordings where id = ${id}`.execute(t.app.db.kysely)).rejects.toThrow(/retention|append-only/);
+      await expect(forge(id, xb)).rejects.toThrow(/tombstone needs its recording already marked deleted/);
     }
+    await expect(sql`update recordings set deleted_at = ${clock.now()}, deletion_batch_id = ${xb} where id = ${x1}`.execute(t.app.db.kysely)).rejects.toThrow(/cannot be deleted/);
+    await expect(sql`update recordings set deleted_at = ${clock.now()}, deletion_batch_id = ${batchId} where id = ${rec.tobacco}`.execute(t.app.db.kysely)).rejects.toThrow(/cannot be deleted/);
+    // An unprotected recording too: only an approved batch past its window marks one deleted.
+    await expect(sql`update recordings set deleted_at = ${clock.now()} where id = ${rec.police}`.execute(t.app.db.kysely)).rejects.toThrow(/cannot be deleted except by an approved deletion batch/);
     // 5. A delete grant is permission to ask, not a deletion: an approved 'delete' access request removes nothing.
     const disp = await actorOf(t.app, 'disp');
     const req = await t.app.access.request(disp, { recordingIds: [rec.t3!], action: 'delete', reason: 'other', reasonText: 'clean-up' }, { ip: null });

@@ -45,7 +45,8 @@ export async function profileCommand(app: App, rest: string[], f: GlobalFlags & 
 export async function retentionCommand(app: App, rest: string[], f: GlobalFlags & { dryRun: boolean }): Promise<number> {
   if (rest[0] !== 'run') throw new UsageError('retention needs: run [--dry-run]');
   const report = await app.retention.run({ dryRun: f.dryRun });
-  await app.ledger.signHead();
+  // A dry run changes nothing, not even the signed tree heads; a real run signs what it appended.
+  if (!f.dryRun) await app.ledger.signHead();
   if (f.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return EXIT_OK;

@@ -26,6 +26,7 @@ export {
   canDelete,
   longerRetention,
   recoveryWindowEnd,
+  lastExpiredRecordedAt,
   profileRetentionFacts,
   type RetentionFacts,
   type RetentionTerm,
@@ -38,5 +39,5 @@ export {
 export { uploadDeadline, uploadTimeliness, isLate, governingUploadRule, type UploadTiming, type UploadDeadline, type UploadTimeliness } from './upload-deadline.js';
 export { ProfilesService, type ProfileSummary, type UnitProfile } from './profiles-service.js';
 export { RetentionService, type DryRunReport, type RunReport, type BatchView } from './service.js';
-export { RetentionRepo } from './repo.js';
+export { RetentionRepo, NO_EXPIRY, type ExpiryScan, type ExpiryCursor } from './repo.js';
 export { retentionRoutes } from './routes.js';

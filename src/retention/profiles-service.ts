@@ -168,6 +168,28 @@ export class ProfilesService implements ImportRules {
     return { unitId, assignedAt: null, profileId: d.id, profileVersion: d.version };
   }
 
+  /** `forUnit` for many units at once: one read of the assignments, the unit tree from its cache. */
+  async forUnits(unitIds: readonly string[]): Promise<UnitProfile[]> {
+    const assigned = new Map((await this.db.kysely.selectFrom('unit_profiles').selectAll().execute()).map((r) => [r.unit_id, r]));
+    let fallback: UnitProfile | null = null;
+    const out: UnitProfile[] = [];
+    for (const unitId of unitIds) {
+      const path = await this.units.path(unitId);
+      const at = [...path].reverse().find((id) => assigned.has(id));
+      if (at !== undefined) {
+        const r = assigned.get(at)!;
+        out.push({ unitId, assignedAt: at, profileId: r.profile_id, profileVersion: r.profile_version });
+        continue;
+      }
+      if (!fallback) {
+        const d = await this.profile(DEFAULT_PROFILE_ID);
+        fallback = { unitId: '', assignedAt: null, profileId: d.id, profileVersion: d.version };
+      }
+      out.push({ ...fallback, unitId });
+    }
+    return out;
+  }
+
   /** ImportRules: what governs a new recording of a unit, and its upload deadline (R-24H). */
   async governing(unitId: string, times: { startedAt: number; endedAt: number | null }): Promise<GoverningRules> {
     const u = await this.forUnit(unitId);

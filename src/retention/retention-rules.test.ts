@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { periodEnd, type CalendarPeriod } from './calendar.js';
-import { canDelete, longerRetention, profileRetentionFacts, recoveryWindowEnd, retainUntil, retention, type LinkedCase, type RetentionFacts } from './retention-rules.js';
+import { canDelete, lastExpiredRecordedAt, longerRetention, profileRetentionFacts, recoveryWindowEnd, retainUntil, retention, type LinkedCase, type RetentionFacts } from './retention-rules.js';
 import { shippedProfile } from './shipped-profiles.js';
 
 const SH = 'Asia/Shanghai';
@@ -229,6 +229,34 @@ describe('retention properties', () => {
         if (f.holds.length > 0) expect(check).toMatchObject({ allowed: false, reason: 'legal_hold' });
         else if (f.longTermMarks.length > 0) expect(check).toMatchObject({ allowed: false, reason: 'long_term' });
         else if (f.evidenceRule !== 'permanent' && f.cases.some((c) => c.status === 'open')) expect(check).toMatchObject({ allowed: false, reason: 'case_open' });
+      }),
+    );
+  });
+
+  it('expiry by the minimum alone is one instant per profile: expired exactly when recorded at or before lastExpiredRecordedAt', () => {
+    // What lets the expiry scan compare an instant per profile version instead of asking per row.
+    fc.assert(
+      fc.property(factsArb, instant, fc.integer({ min: -5 * 86_400_000, max: 5 * 86_400_000 }), (f, now, near) => {
+        const alone: RetentionFacts = { ...f, cases: [], longTermMarks: [], holds: [] };
+        const last = lastExpiredRecordedAt(alone, now);
+        if (last === null) {
+          expect(f.minimum).toBeNull();
+          expect(canDelete(alone, now).allowed).toBe(false);
+          return;
+        }
+        // Around the boundary, and at the arbitrary instant: the rule and the instant agree.
+        for (const r of [last - 1, last, last + 1, last + near, f.recordedAt]) expect(canDelete({ ...alone, recordedAt: r }, now).allowed, String(r)).toBe(r <= last);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a later recording never expires earlier (the minimum is monotone in the recording instant)', () => {
+    fc.assert(
+      fc.property(factsArb, fc.integer({ min: 0, max: 400 * 86_400_000 }), (f, later) => {
+        const a = retainUntil({ ...f, cases: [], longTermMarks: [], holds: [] });
+        const b = retainUntil({ ...f, cases: [], longTermMarks: [], holds: [], recordedAt: f.recordedAt + later });
+        if (a !== null && b !== null) expect(b).toBeGreaterThanOrEqual(a);
       }),
     );
   });

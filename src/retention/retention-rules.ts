@@ -172,6 +172,33 @@ export function canDelete(facts: RetentionFacts, now: number): DeletionCheck {
   return { allowed: false, reason, retainUntil: decision.retainUntil, blocking };
 }
 
+/**
+ * The latest recording instant that has expired by the profile minimum alone at `now`: a recording
+ * with only the minimum to consider (no case, mark, hold or early deletion) may be deleted at
+ * `now` exactly when its `recordedAt` is at or before this instant. Null when the minimum is
+ * unspecified (nothing expires). Found by bisection on `canDelete` itself — the period's end never
+ * moves earlier when the recording is later (property-tested) — so a scan can compare one instant
+ * per profile version instead of asking the rule per recording. A case link, mark or hold only
+ * lengthens retention: such recordings still have to be asked one by one.
+ */
+export function lastExpiredRecordedAt(facts: Pick<RetentionFacts, 'minimum' | 'evidenceRule' | 'timeZone'>, now: number): number | null {
+  assertInstant(now, 'now');
+  if (facts.minimum === null) return null;
+  const allowed = (recordedAt: number) => canDelete({ ...facts, recordedAt, cases: [], longTermMarks: [], holds: [], earlyDeletion: null }, now).allowed;
+  // The period ends at least `span` after the recording and at most two days (end of day, zone) later.
+  const span = 'months' in facts.minimum ? facts.minimum.months * 31 * 86_400_000 : facts.minimum.days * 86_400_000;
+  let lo = now - span - 3 * 86_400_000;
+  let hi = now;
+  if (allowed(hi)) return hi;
+  if (!allowed(lo)) throw new RangeError(`no recording instant has expired by ${JSON.stringify(facts.minimum)} at ${now}`);
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (allowed(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A deletion batch approved at `approvedAt` can be restored until this instant (issue #4: default 7 days). */
 export function recoveryWindowEnd(approvedAt: number, recoveryWindowDays: number): number {
   assertInstant(approvedAt, 'approvedAt');

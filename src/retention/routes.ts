@@ -138,9 +138,9 @@ export function retentionRoutes(app: App): FastifyPluginAsync {
 
     server.get('/api/retention/expired', {
       config: { auth: 'user' },
-      schema: { tags: ['retention'], summary: 'Dry run: what has expired now, per unit, and the bytes it would free; nothing changes', querystring: z.object({ unit: z.uuid().optional() }), response: { 200: DryRun } },
+      schema: { tags: ['retention'], summary: 'Dry run: what has expired now, per unit, and the bytes it would free, within what you may see (your unit subtree and clearance); nothing changes', querystring: z.object({ unit: z.uuid().optional() }), response: { 200: DryRun } },
       handler: async (req) => {
-        const r = await app.retention.dryRun(req.actor, requestMeta(req), req.query.unit);
+        const r = await app.retention.dryRun(req.actor, requestMeta(req), req.query.unit, { list: 500 });
         return { ...r, recordings: r.recordings.slice(0, 500).map((x) => ({ id: x.id, unitId: x.unit_id, size: x.size, endedAt: x.ended_at, retainUntil: x.retainUntil })) };
       },
     });

@@ -1,17 +1,17 @@
 import { rm } from 'node:fs/promises';
 import type { AuditLedger } from '../audit/index.js';
-import { auditActor, recordingVisibility, type Actor, type Authorizer, type RequestMeta, type StepUp, type Subject } from '../identity/index.js';
+import { auditActor, clampSensitivity, recordingVisibility, type Actor, type Authorizer, type RequestMeta, type StepUp, type Subject } from '../identity/index.js';
 import type { FsBlobStore } from '../platform/blobs/fs-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor } from '../platform/db/database.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../platform/errors.js';
+import { Conflict, Invalid, NotFound } from '../platform/errors.js';
 import { failpoint } from '../platform/failpoints.js';
 import { newId } from '../platform/ids.js';
 import type { RecordingRow, RetentionFacet } from '../recordings/index.js';
 import type { Profile } from './profile-schema.js';
 import type { ProfilesService } from './profiles-service.js';
-import type { BatchItemRow, BatchRow, RetentionRecording, RetentionRepo } from './repo.js';
-import { canDelete, recoveryWindowEnd, retention, type RetentionFacts } from './retention-rules.js';
+import { NO_EXPIRY, type BatchItemRow, type BatchRow, type CaseLinkRow, type ExpiryCandidate, type ExpiryCursor, type ExpiryScan, type RetentionRecording, type RetentionRepo } from './repo.js';
+import { canDelete, lastExpiredRecordedAt, recoveryWindowEnd, retention, type LinkedCase, type RetentionFacts } from './retention-rules.js';
 
 export interface DryRunReport {
   at: number;
@@ -50,7 +50,6 @@ export interface BatchView {
   items: Array<{ recordingId: string; sha256: string; size: number; outcome: BatchItemRow['outcome']; keptReason: string | null }>;
 }
 
-const DAY = 86_400_000;
 
 function batchSummary(b: BatchRow): Omit<BatchView, 'items'> {
   return {
@@ -74,18 +73,44 @@ function batchSummary(b: BatchRow): Omit<BatchView, 'items'> {
   };
 }
 const PAGE = 1000;
+/**
+ * At most this many recordings in one proposed batch (a unit with more expired gets several): a
+ * batch an approver can still review, and a ledger entry that lists its recordings stays small.
+ */
+const BATCH_MAX = 5000;
+/** Above this many units, the scan's bounds for rows naming no profile version are not written out: the rule decides per row. */
+const MAX_UNIT_BOUNDS = 5000;
+
+/** An expiry question: the scan, whether it can find anything, whether its bounds are exact, and the units (null: all). */
+interface ExpiryScope {
+  scan: ExpiryScan;
+  empty: boolean;
+  exact: boolean;
+  inScope: Set<string> | null;
+  /** The governing profile of a recording, remembered for this question. */
+  profileOf: (r: Pick<RetentionRecording, 'unit_id' | 'profile_id' | 'profile_version'>) => Promise<Profile>;
+}
+
+/** What a proposed batch records of each recording. */
+type BatchCandidate = Pick<RetentionRecording, 'id' | 'blob_sha256' | 'size'>;
 
 const rid = (r: { id: string }) => r.id;
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+function linkedCase(l: CaseLinkRow): LinkedCase {
+  return { id: l.id, status: l.status, fileRetainUntil: l.file_retention_permanent === 1 ? null : l.file_retention_until };
+}
 function subjectOf(r: RetentionRecording): Subject {
   return { type: 'recording', id: r.id, unitId: r.unit_id, sensitivity: r.sensitivity, officerId: r.officer_id };
 }
-/** A lower bound, in ms, of a profile's minimum (months count as 28 days): nothing ending later can have expired. */
-function minimumLowerBoundMs(p: Profile): number | null {
-  const m = p.retention.minimum.period;
-  if (m === null) return null;
-  return 'months' in m ? m.months * 28 * DAY : m.days * DAY;
-}
-
 /**
  * Retention (R-RETAIN, R-LONGTERM, R-DELETE): long-term marks and legal holds; each recording's
  * `retainUntil` from the pure rule (retention-rules.ts) and its facts; the daily run that lists
@@ -115,18 +140,20 @@ export class RetentionService {
   async facts(rows: readonly RetentionRecording[], ex: Executor = this.db.kysely, earlyDeletion?: Map<string, number>): Promise<Map<string, RetentionFacts>> {
     const ids = rows.map(rid);
     const [marks, holds, links] = await Promise.all([this.repo.activeMarks(ids, ex), this.repo.activeHolds(ids, ex), this.repo.caseLinks(ids, ex)]);
+    const marksOf = groupBy(marks, (m) => m.recording_id);
+    const holdsOf = groupBy(holds, (h) => h.recording_id);
+    const linksOf = groupBy(links, (l) => l.recording_id);
+    const profileOf = this.profileCache();
     const out = new Map<string, RetentionFacts>();
     for (const r of rows) {
-      const p = await this.profileOf(r);
+      const p = await profileOf(r);
       out.set(r.id, {
         recordedAt: r.ended_at ?? r.started_at,
         minimum: p.retention.minimum.period,
         evidenceRule: p.retention.evidence.rule,
-        cases: links
-          .filter((l) => l.recording_id === r.id)
-          .map((l) => ({ id: l.id, status: l.status, fileRetainUntil: l.file_retention_permanent === 1 ? null : l.file_retention_until })),
-        longTermMarks: marks.filter((m) => m.recording_id === r.id).map((m) => ({ reasonId: m.reason_id })),
-        holds: holds.filter((h) => h.recording_id === r.id).map((h) => ({ id: h.id })),
+        cases: (linksOf.get(r.id) ?? []).map(linkedCase),
+        longTermMarks: (marksOf.get(r.id) ?? []).map((m) => ({ reasonId: m.reason_id })),
+        holds: (holdsOf.get(r.id) ?? []).map((h) => ({ id: h.id })),
         earlyDeletion: earlyDeletion?.has(r.id) ? { approvedAt: earlyDeletion.get(r.id)! } : null,
         timeZone: this.timeZone,
       });
@@ -205,53 +232,169 @@ export class RetentionService {
 
   // ---- expiry -------------------------------------------------------------------------------
 
-  /** What has expired now, per unit, with the bytes it would free (no change). */
-  async dryRun(actor: Actor | null, meta: RequestMeta, unitId?: string): Promise<DryRunReport & { recordings: Array<RetentionRecording & { retainUntil: number }> }> {
-    const unitIds = await this.scope(actor, 'retention.read', meta, unitId);
+  /**
+   * What has expired now, per unit, with the bytes it would free (no change). An actor sees and
+   * counts only what they may know exists: their unit subtree, nothing above their clearance (a
+   * hidden recording is not even counted). `list` caps the recordings returned (the totals always
+   * cover everything): the listing walks the expired recordings, the totals do not need to.
+   */
+  async dryRun(actor: Actor | null, meta: RequestMeta, unitId?: string, opts: { list?: number } = {}): Promise<DryRunReport & { recordings: Array<RetentionRecording & { retainUntil: number }> }> {
     const now = this.clock.now();
-    const cutoff = await this.cutoff(now);
-    const found: Array<RetentionRecording & { retainUntil: number }> = [];
-    if (cutoff !== null) {
-      let after = '';
-      for (;;) {
-        const page = await this.repo.candidates(unitIds, cutoff, after, PAGE);
-        if (page.length === 0) break;
-        const facts = await this.facts(page);
-        for (const r of page) {
-          const c = canDelete(facts.get(r.id)!, now);
-          if (c.allowed) found.push({ ...r, retainUntil: c.retainUntil });
-        }
-        after = page[page.length - 1]!.id;
-      }
+    const scope = await this.expiryScope(actor, meta, unitId, now);
+    const report = await this.expiryTotals(scope, now);
+    const recordings: Array<RetentionRecording & { retainUntil: number }> = [];
+    const list = opts.list ?? Number.POSITIVE_INFINITY;
+    if (list > 0) {
+      await this.walkExpired(scope, now, (r, retainUntil) => {
+        const { in_batch: _b, has_case: _c, ...rec } = r;
+        recordings.push({ ...rec, retainUntil });
+        return recordings.length < list;
+      });
     }
-    const inBatches = await this.repo.inOpenBatches(found.map(rid));
-    const byUnit = new Map<string, { recordings: number; bytes: number }>();
-    for (const r of found) {
-      const u = byUnit.get(r.unit_id) ?? { recordings: 0, bytes: 0 };
-      u.recordings += 1;
-      u.bytes += r.size;
-      byUnit.set(r.unit_id, u);
-    }
-    return {
-      at: now,
-      expired: found.length,
-      bytes: found.reduce((s, r) => s + r.size, 0),
-      byUnit: [...byUnit.entries()].map(([id, v]) => ({ unitId: id, ...v })).sort((a, b) => a.unitId.localeCompare(b.unitId)),
-      inBatches: inBatches.size,
-      recordings: found,
-    };
+    return { ...report, recordings };
   }
 
-  /** Proposes one deletion batch per unit for expired recordings not yet in an open batch. */
+  /** Proposes deletion batches (per unit, at most BATCH_MAX each) for expired recordings not yet in an open batch. */
   async proposeExpired(actor: Actor | null, meta: RequestMeta, unitId?: string): Promise<string[]> {
     if (actor) await this.authz.require(actor, 'retention.propose', null, meta);
-    const report = await this.dryRun(actor, meta, unitId);
-    const taken = await this.repo.inOpenBatches(report.recordings.map(rid));
-    const byUnit = new Map<string, RetentionRecording[]>();
-    for (const r of report.recordings) if (!taken.has(r.id)) byUnit.set(r.unit_id, [...(byUnit.get(r.unit_id) ?? []), r]);
+    const now = this.clock.now();
+    return this.proposeFree(actor, await this.freeExpired(await this.expiryScope(actor, meta, unitId, now), now), meta);
+  }
+
+  /** Per unit, the expired recordings no open batch holds yet. */
+  private async freeExpired(scope: ExpiryScope, now: number): Promise<Map<string, BatchCandidate[]>> {
+    const free = new Map<string, BatchCandidate[]>();
+    await this.walkExpired(scope, now, (r) => {
+      if (r.in_batch === 1) return true;
+      const row = { id: r.id, blob_sha256: r.blob_sha256, size: r.size };
+      const list = free.get(r.unit_id);
+      if (list) list.push(row);
+      else free.set(r.unit_id, [row]);
+      return true;
+    });
+    return free;
+  }
+
+  private async proposeFree(actor: Actor | null, free: Map<string, BatchCandidate[]>, meta: RequestMeta): Promise<string[]> {
     const ids: string[] = [];
-    for (const [unit, rows] of byUnit) ids.push(await this.insertBatch(actor, 'expired', unit, rows, null, meta));
+    for (const [unit, rows] of free) for (let i = 0; i < rows.length; i += BATCH_MAX) ids.push(await this.insertBatch(actor, 'expired', unit, rows.slice(i, i + BATCH_MAX), null, meta));
     return ids;
+  }
+
+  /**
+   * What an expiry question covers: the actor's units (null: every unit) and visibility, and the
+   * bounds of the scan at `now` — per profile version the latest recording instant its minimum has
+   * let expire (from the rule, `lastExpiredRecordedAt`), and for rows naming no version (older rows)
+   * the bound of their unit's profile. `exact`: the bounds alone decide every recording that no
+   * case links, so totals can be counted in SQL; otherwise (a site of very many units) the rule is
+   * asked per recording.
+   */
+  private async expiryScope(actor: Actor | null, meta: RequestMeta, unitId: string | undefined, now: number): Promise<ExpiryScope> {
+    const unitIds = await this.scope(actor, 'retention.read', meta, unitId);
+    // Within what the actor may know exists: nothing above their clearance (as the overview's
+    // storage figures), and an officer-only reader their own recordings (the search rule). The
+    // daily job sees everything.
+    const v = actor ? recordingVisibility(actor) : null;
+    const maxSensitivity = actor ? clampSensitivity(actor.clearance) : 3;
+    const officerId = v?.visible ? v.officerId : null;
+    const profileBounds: Array<{ profileId: string; version: number; recordedBy: number }> = [];
+    const boundOf = new Map<string, number>();
+    for (const s of await this.profiles.list(null, { ip: null })) {
+      const p = await this.profiles.profile(s.id, s.version);
+      const last = lastExpiredRecordedAt({ minimum: p.retention.minimum.period, evidenceRule: p.retention.evidence.rule, timeZone: this.timeZone }, now);
+      profileBounds.push({ profileId: s.id, version: s.version, recordedBy: last ?? NO_EXPIRY });
+      boundOf.set(`${s.id}@${s.version}`, last ?? NO_EXPIRY);
+    }
+    const recordedBy = Math.max(NO_EXPIRY, ...profileBounds.map((b) => b.recordedBy));
+    const allUnits = (await this.db.kysely.selectFrom('units').select('id').execute()).map(rid);
+    const exact = allUnits.length <= MAX_UNIT_BOUNDS;
+    const unitBounds: Array<{ unitIds: string[]; recordedBy: number }> = [];
+    if (exact) {
+      const groups = new Map<number, string[]>();
+      for (const u of await this.profiles.forUnits(allUnits)) {
+        const b = boundOf.get(`${u.profileId}@${u.profileVersion}`) ?? NO_EXPIRY;
+        const group = groups.get(b);
+        if (group) group.push(u.unitId);
+        else groups.set(b, [u.unitId]);
+      }
+      for (const [b, ids] of groups) unitBounds.push({ unitIds: ids, recordedBy: b });
+    }
+    const scan: ExpiryScan = { unitIds, recordedBy, profileBounds, unitBounds, otherRecordedBy: exact ? NO_EXPIRY : recordedBy, maxSensitivity, officerId };
+    const empty = recordedBy === NO_EXPIRY || (unitIds !== null && unitIds.length === 0);
+    return { scan, empty, exact, inScope: unitIds === null ? null : new Set(unitIds), profileOf: this.profileCache() };
+  }
+
+  /**
+   * The report's figures. Recordings no case links are counted in SQL, per unit (the bounds
+   * decide them); linked ones — found from the links' side — are asked of the rule with their
+   * cases. Nothing is loaded per recording but the linked ones.
+   */
+  private async expiryTotals(scope: ExpiryScope, now: number): Promise<DryRunReport> {
+    const byUnit = new Map<string, { recordings: number; bytes: number }>();
+    let inBatches = 0;
+    const add = (unitId: string, recordings: number, bytes: number, inBatch: number) => {
+      if (scope.inScope !== null && !scope.inScope.has(unitId)) return;
+      const u = byUnit.get(unitId);
+      if (u) {
+        u.recordings += recordings;
+        u.bytes += bytes;
+      } else byUnit.set(unitId, { recordings, bytes });
+      inBatches += inBatch;
+    };
+    if (!scope.empty && !scope.exact) {
+      await this.walkExpired(scope, now, (r) => {
+        add(r.unit_id, 1, r.size, r.in_batch);
+        return true;
+      });
+    } else if (!scope.empty) {
+      for (const phase of ['undated', 'dated'] as const) for (const t of await this.repo.expiryTotals(scope.scan, phase)) add(t.unit_id, Number(t.recordings), Number(t.bytes), Number(t.in_batch));
+      let after = '';
+      for (;;) {
+        const linked = await this.repo.linkedRecordingIds(after, PAGE);
+        if (linked.length === 0) break;
+        after = linked[linked.length - 1]!;
+        const rows = await this.repo.expiryCandidatesAmong(scope.scan, linked);
+        await this.decideEach(scope, rows, now, (r) => {
+          add(r.unit_id, 1, r.size, r.in_batch);
+          return true;
+        });
+      }
+    }
+    const units = [...byUnit.entries()].map(([id, u]) => ({ unitId: id, ...u })).sort((a, b) => a.unitId.localeCompare(b.unitId));
+    return { at: now, expired: units.reduce((s, u) => s + u.recordings, 0), bytes: units.reduce((s, u) => s + u.bytes, 0), byUnit: units, inBatches };
+  }
+
+  /**
+   * Visits every expired recording in scope (oldest end first) until `visit` returns false; the
+   * rule decides each one, with its cases. Memory: one page.
+   */
+  private async walkExpired(scope: ExpiryScope, now: number, visit: (r: ExpiryCandidate, retainUntil: number) => boolean): Promise<void> {
+    if (scope.empty) return;
+    let cursor: ExpiryCursor = { phase: 'undated', afterId: '' };
+    for (;;) {
+      const page = await this.repo.expiryWalk(scope.scan, cursor, PAGE);
+      const inScope = scope.inScope === null ? page : page.filter((r) => scope.inScope!.has(r.unit_id));
+      if (!(await this.decideEach(scope, inScope, now, visit))) return;
+      if (page.length < PAGE) {
+        if (cursor.phase === 'dated') return;
+        cursor = { phase: 'dated', after: null };
+      } else {
+        const last = page[page.length - 1]!;
+        cursor = cursor.phase === 'undated' ? { phase: 'undated', afterId: last.id } : { phase: 'dated', after: { endedAt: last.ended_at!, id: last.id } };
+      }
+    }
+  }
+
+  /** Asks the rule about each candidate (the scan left out held and marked ones); visits the expired ones. False when `visit` stopped. */
+  private async decideEach(scope: ExpiryScope, rows: readonly ExpiryCandidate[], now: number, visit: (r: ExpiryCandidate, retainUntil: number) => boolean): Promise<boolean> {
+    const linked = rows.filter((r) => r.has_case === 1).map(rid);
+    const cases = groupBy(await this.repo.caseLinks(linked), (l) => l.recording_id);
+    for (const r of rows) {
+      const p = await scope.profileOf(r);
+      const c = canDelete({ recordedAt: r.ended_at ?? r.started_at, minimum: p.retention.minimum.period, evidenceRule: p.retention.evidence.rule, cases: (cases.get(r.id) ?? []).map(linkedCase), longTermMarks: [], holds: [], earlyDeletion: null, timeZone: this.timeZone }, now);
+      if (c.allowed && !visit(r, c.retainUntil)) return false;
+    }
+    return true;
   }
 
   /** R-DELETE: early deletion of recordings that are not work, through the same approval path. */
@@ -281,7 +424,8 @@ export class RetentionService {
   async approve(actor: Actor, batchId: string, reason: string | null, meta: RequestMeta): Promise<BatchView> {
     const b = await this.batchFor(actor, batchId, 'retention.approve', meta);
     if (b.status !== 'proposed') throw Conflict('batch_not_proposed', `this batch is ${b.status}`);
-    if (b.proposed_by === actor.id) throw Forbidden('self_approval_forbidden', 'nobody approves a deletion they proposed');
+    // Refused by the service (the rule is not told who proposed), audited as any denial is.
+    if (b.proposed_by === actor.id) throw await this.authz.deny(actor, 'retention.approve', { type: 'deletion_batch', id: b.id, unitId: b.unit_id }, 'self_approval_forbidden', meta, 'nobody approves a deletion they proposed');
     const items = await this.repo.items(batchId);
     const rows = await this.repo.recordings(items.map((i) => i.recording_id));
     for (const r of rows) await this.authz.require(actor, 'retention.approve', subjectOf(r), meta);
@@ -413,27 +557,33 @@ export class RetentionService {
     return { batchId: b.id, deleted, kept };
   }
 
-  /** Finishes deletions a crash interrupted: tombstoned recordings whose bytes are still on disk. */
+  /**
+   * Finishes deletions a crash interrupted: tombstoned recordings whose bytes are still on disk.
+   * Only a tombstone whose recording is marked deleted by the tombstone's batch with the same blob
+   * hash counts (a forged tombstone row never points the sweep at a live original), and a blob
+   * that a recording not deleted still refers to is kept.
+   */
   async sweepDeleted(): Promise<number> {
     let n = 0;
     let after = '';
     for (;;) {
-      const page = await this.repo.tombstonesPage(after, PAGE);
+      const page = await this.repo.sweepableTombstones(after, PAGE);
       if (page.length === 0) return n;
       for (const t of page) if (await this.removeBytes(t.recording_id, t.sha256)) n += 1;
       after = page[page.length - 1]!.recording_id;
     }
   }
 
-  /** The daily run (and `custodia retention run`): sweep, report, propose, execute what is due. */
+  /** The daily run (and `custodia retention run`): sweep, report, propose, execute what is due. A dry run changes nothing. */
   async run(opts: { dryRun: boolean }, meta: RequestMeta = { ip: null }): Promise<RunReport> {
     const swept = opts.dryRun ? 0 : await this.sweepDeleted();
-    const report = await this.dryRun(null, meta);
-    const { recordings: _list, ...summary } = report;
-    if (opts.dryRun) return { ...summary, dryRun: true, proposed: [], executed: [], swept };
-    const proposed = await this.proposeExpired(null, meta);
+    const now = this.clock.now();
+    const scope = await this.expiryScope(null, meta, undefined, now);
+    const report = await this.expiryTotals(scope, now);
+    if (opts.dryRun) return { ...report, dryRun: true, proposed: [], executed: [], swept };
+    const proposed = await this.proposeFree(null, await this.freeExpired(scope, now), meta);
     const executed = await this.executeDue();
-    return { ...summary, dryRun: false, proposed, executed, swept };
+    return { ...report, dryRun: false, proposed, executed, swept };
   }
 
   async batch(actor: Actor, id: string, meta: RequestMeta): Promise<BatchView> {
@@ -460,26 +610,31 @@ export class RetentionService {
     return this.profiles.profile(u.profileId, u.profileVersion);
   }
 
-  /** The earliest end a recording can have and be expired now, over every profile version in use. */
-  private async cutoff(now: number): Promise<number | null> {
-    let shortest: number | null = null;
-    for (const s of await this.profiles.list(null, { ip: null })) {
-      const ms = minimumLowerBoundMs(await this.profiles.profile(s.id, s.version));
-      if (ms !== null) shortest = shortest === null ? ms : Math.min(shortest, ms);
-    }
-    return shortest === null ? null : now - shortest + DAY;
+  /**
+   * `profileOf` remembered for one pass: per profile version, and per unit for recordings that name
+   * none (older rows follow their unit's profile, a unit-tree lookup each time otherwise).
+   */
+  private profileCache(): (r: Pick<RetentionRecording, 'unit_id' | 'profile_id' | 'profile_version'>) => Promise<Profile> {
+    const known = new Map<string, Profile>();
+    return async (r) => {
+      const key = r.profile_id !== null && r.profile_version !== null ? `${r.profile_id}@${r.profile_version}` : `unit:${r.unit_id}`;
+      const hit = known.get(key);
+      if (hit) return hit;
+      const p = await this.profileOf(r);
+      known.set(key, p);
+      return p;
+    };
   }
 
-  private async scope(actor: Actor | null, action: 'retention.read' | 'retention.propose', meta: RequestMeta, unitId?: string): Promise<string[]> {
-    if (!actor) {
-      if (unitId) return this.authz.subtreeIds(unitId);
-      const all = await this.db.kysely.selectFrom('units').select('id').execute();
-      return all.map(rid);
-    }
+  /** The units an actor's question covers; null: every unit of the site (no unit filter needed). */
+  private async scope(actor: Actor | null, action: 'retention.read' | 'retention.propose', meta: RequestMeta, unitId?: string): Promise<string[] | null> {
+    if (!actor) return unitId ? this.authz.subtreeIds(unitId) : null;
     await this.authz.require(actor, action, null, meta);
     const mine = await this.authz.subtreeIds(actor.unitId);
-    if (!unitId) return mine;
-    return mine.includes(unitId) ? this.authz.subtreeIds(unitId) : [];
+    if (unitId && !mine.includes(unitId)) return [];
+    const ids = unitId ? await this.authz.subtreeIds(unitId) : mine;
+    const all = await this.db.kysely.selectFrom('units').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return ids.length >= Number(all.n) ? null : ids;
   }
 
   private async recordingFor(actor: Actor, id: string, action: 'retention.mark' | 'retention.hold' | 'retention.propose', meta: RequestMeta): Promise<RetentionRecording> {
@@ -500,7 +655,7 @@ export class RetentionService {
     return b;
   }
 
-  private async insertBatch(actor: Actor | null, kind: BatchRow['kind'], unitId: string, rows: RetentionRecording[], reasonText: string | null, meta: RequestMeta): Promise<string> {
+  private async insertBatch(actor: Actor | null, kind: BatchRow['kind'], unitId: string, rows: readonly BatchCandidate[], reasonText: string | null, meta: RequestMeta): Promise<string> {
     const now = this.clock.now();
     const id = newId(now);
     const batch: BatchRow = {
@@ -529,9 +684,13 @@ export class RetentionService {
     return id;
   }
 
+  /**
+   * Removes a deleted recording's original and its derivatives from disk — the original only
+   * while no recording that is not deleted refers to the same blob.
+   */
   private async removeBytes(recordingId: string, sha256: string): Promise<boolean> {
-    const removed = await this.blobs.discard(sha256);
     await rm(this.derivativeDir(recordingId), { recursive: true, force: true });
-    return removed;
+    if (await this.repo.blobInUse(sha256)) return false;
+    return this.blobs.discard(sha256);
   }
 }

@@ -39,7 +39,7 @@ export interface Overview {
 
 /** What has expired now (RetentionService.dryRun). */
 export interface ExpirySource {
-  dryRun(actor: Actor | null, meta: RequestMeta, unitId?: string): Promise<{ recordings: Array<{ size: number; sensitivity: number }> }>;
+  dryRun(actor: Actor | null, meta: RequestMeta, unitId?: string, opts?: { list?: number }): Promise<{ expired: number; bytes: number }>;
 }
 
 const HOUR = 3_600_000;
@@ -122,10 +122,9 @@ export class OverviewService {
   }
 
   private async storage(actor: Actor, unitId: string, unitIds: string[], meta: RequestMeta): Promise<NonNullable<Overview['storage']>> {
-    const clearance = actor.clearance;
-    const kept = await this.repo.storage({ unitIds, maxSensitivity: clearance });
-    // What the dry run would free, within the actor's clearance like the bytes kept.
-    const expired = (await this.retention.dryRun(actor, meta, unitId)).recordings.filter((r) => r.sensitivity <= clearance);
-    return { ...kept, expiredRecordings: expired.length, bytesToFree: expired.reduce((s, r) => s + r.size, 0) };
+    const kept = await this.repo.storage({ unitIds, maxSensitivity: actor.clearance });
+    // What the dry run would free: its totals, within the actor's clearance like the bytes kept (no list of them).
+    const expired = await this.retention.dryRun(actor, meta, unitId, { list: 0 });
+    return { ...kept, expiredRecordings: expired.expired, bytesToFree: expired.bytes };
   }
 }

@@ -6,6 +6,8 @@ import * as m003 from './migrations/003-access.js';
 import * as m004 from './migrations/004-devices.js';
 import * as m005 from './migrations/005-cases.js';
 import * as m006 from './migrations/006-retention.js';
+import * as m007 from './migrations/007-retention-guards.js';
+import * as m008 from './migrations/008-access-case.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -19,6 +21,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '004-devices': m004,
   '005-cases': m005,
   '006-retention': m006,
+  '007-retention-guards': m007,
+  '008-access-case': m008,
 };
 
 class CodeMigrationProvider implements MigrationProvider {
