@@ -1,4 +1,4 @@
-import { AuditRepo, decodeLeaf, type AuditLedger } from '../audit/index.js';
+import type { AuditLedger } from '../audit/index.js';
 import type { CaseRow, CasesRepo } from '../cases/index.js';
 import {
   auditActor,
@@ -91,8 +91,6 @@ export interface ApplicableReasons {
 export class AccessService implements ContentGrants {
   private readonly cases: AccessSources['cases'];
   private readonly profiles: AccessSources['profiles'];
-  /** Reads back what the ledger holds of a request (its case, its reason's label): access_requests has no column for them. */
-  private readonly audit: AuditRepo;
 
   constructor(
     private readonly db: Database,
@@ -107,7 +105,6 @@ export class AccessService implements ContentGrants {
   ) {
     this.cases = sources.cases;
     this.profiles = sources.profiles;
-    this.audit = new AuditRepo(db);
   }
 
   // ---- the seam recordings uses -------------------------------------------------------------
@@ -184,6 +181,8 @@ export class AccessService implements ContentGrants {
       revoked_by: null,
       revoked_at: null,
       revoke_reason: null,
+      case_id: caseRow?.id ?? null,
+      reason_label: JSON.stringify(reason.label),
     };
     const items: AccessItemRow[] = rows.map((r) => ({ request_id: req.id, recording_id: r.id, granted: 0 }));
     await this.db.transact(async (trx) => {
@@ -197,8 +196,6 @@ export class AccessService implements ContentGrants {
         details: {
           action: input.action,
           reason: input.reason,
-          // The request keeps the label it was asked under (a profile's list may change later) and, for
-          // a case, which case: access_requests has no column for either, the ledger entry holds them.
           reasonLabel: reason.label,
           reasonFrom: applicable.profiles,
           recordings: ids,
@@ -522,16 +519,11 @@ export class AccessService implements ContentGrants {
     return { items: commonReasons(lists), profiles: [...profiles].sort() };
   }
 
-  /** What the request's ledger entry recorded beside the row: its case and its reason's label. */
-  private async askedFacts(requestId: string): Promise<{ caseId: string | null; reasonLabel: { zh: string; en: string } | null }> {
-    const [entry] = await this.audit.entriesFiltered({ subjectType: 'access_request', subjectId: requestId, action: 'access.request', order: 'asc', limit: 1 });
-    if (!entry) return { caseId: null, reasonLabel: null };
-    const d = decodeLeaf(entry.leaf).details;
-    const label = d.reasonLabel as { zh?: unknown; en?: unknown } | undefined;
-    return {
-      caseId: typeof d.case === 'string' ? d.case : null,
-      reasonLabel: label && typeof label.zh === 'string' && typeof label.en === 'string' ? { zh: label.zh, en: label.en } : null,
-    };
+  /** The reason's label the request was asked under (the fixed list's, for requests older than the column). */
+  private static reasonLabelOf(req: AccessRequestRow): { zh: string; en: string } | null {
+    if (req.reason_label === null) return fixedReasonLabel(req.reason_code);
+    const l = JSON.parse(req.reason_label) as { zh?: unknown; en?: unknown };
+    return typeof l.zh === 'string' && typeof l.en === 'string' ? { zh: l.zh, en: l.en } : fixedReasonLabel(req.reason_code);
   }
 
   private async view(actor: Actor, req: AccessRequestRow, items: AccessItemRow[]): Promise<AccessRequestView> {
@@ -548,7 +540,7 @@ export class AccessService implements ContentGrants {
       recordings.push({ id: row.id, originalName: row.original_name, unitId: row.unit_id, startedAt: row.started_at, deviceSerial: row.device_serial, officerBadge: row.officer_badge, granted: i.granted === 1 });
     }
     const requester = people.get(req.requester_id)!;
-    const asked = await this.askedFacts(req.id);
+
     const person = (id: string | null) => {
       const p = id ? people.get(id) : undefined;
       return p ? { id: p.id, username: p.username, displayName: p.displayName } : null;
@@ -558,9 +550,9 @@ export class AccessService implements ContentGrants {
       requester: { id: requester.id, username: requester.username, displayName: requester.displayName, badge: requester.badge },
       action: req.action,
       reason: req.reason_code,
-      reasonLabel: asked.reasonLabel ?? fixedReasonLabel(req.reason_code),
+      reasonLabel: AccessService.reasonLabelOf(req),
       reasonText: req.reason_text,
-      case: asked.caseId ? await this.caseOf(actor, asked.caseId) : null,
+      case: req.case_id ? await this.caseOf(actor, req.case_id) : null,
       state: stateOf(req, this.clock.now()),
       requestedAt: req.requested_at,
       requestedUntil: req.requested_until,

@@ -84,11 +84,13 @@ describe('cases: create, link recordings of two recorders, the time-consistency 
   it('files a work record for the case; it waits for the head', async () => {
     const { page } = browser;
     await page.getByLabel('恢复记录时是否已语音说明中断原因？').selectOption('yes');
-    await page.getByLabel('原因', { exact: true }).selectOption('battery_exhausted');
+    // The reasons are the ones the officer's regulation lists (here the default profile's), worded as it words them.
+    await expect.poll(() => page.locator('.work-record-form').textContent()).toContain('事由按该民警所在单位适用的规范列出（default@1）');
+    await page.getByLabel('原因', { exact: true }).selectOption('battery_or_storage');
     await page.getByRole('button', { name: '提交工作记录' }).click();
     await expect.poll(() => page.locator('table.work-records tbody tr').count()).toBe(1);
     expect(await page.locator('table.work-records').textContent()).toContain('待负责人审批');
-    expect(await page.locator('table.work-records').textContent()).toContain('电量耗尽');
+    await expect.poll(() => page.locator('table.work-records').textContent()).toContain('电量、存储空间不足');
   });
 
   it('the synchronized view refuses content without approval and offers the request; with grants both play, seek and stay in step', async () => {

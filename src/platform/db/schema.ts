@@ -242,6 +242,10 @@ export interface AccessRequestTable {
   revoked_by: string | null;
   revoked_at: number | null;
   revoke_reason: string | null;
+  /** The case whose recordings were asked for, when the request named one (migration 008). */
+  case_id: string | null;
+  /** JSON {"zh","en"}: the reason's label as the governing list worded it when asked (migration 008). */
+  reason_label: string | null;
 }
 
 export interface AccessRequestItemTable {
