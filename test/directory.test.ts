@@ -95,6 +95,10 @@ describe.each(dialects())('units, people and dynamic passwords (%s)', (dialect) 
     const boss = (await t.app.identity.userByUsername('boss'))!;
     // The county approver lies outside the station administrator's subtree: not even revealed.
     expect((await req('PATCH', `/api/users/${boss.id}`, { as: 'north-admin', body: { displayName: 'x' } })).status).toBe(404);
+    // Reading them answers the same: not found, not forbidden (a 403 would say they exist).
+    const read = await req('GET', `/api/users/${boss.id}`, { as: 'north-admin' });
+    expect(read.status).toBe(404);
+    expect(((await read.json()) as { error: string }).error).toBe('user_not_found');
     const self = (await t.app.identity.userByUsername('north-admin'))!;
     const own = await req('PATCH', `/api/users/${self.id}`, { as: 'north-admin', body: { roles: ['admin', 'approver'] } });
     expect(own.status).toBe(403);

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, authorize, isContentAction, recordingVisibility, type AuthzAction, type AuthzActor, type AuthzTarget, type GrantState, type Sensitivity } from './authorization.js';
+import { ACTIONS, authorize, isContentAction, recordingVisibility, type AuthzAction, type AuthzActor, type AuthzDecision, type AuthzTarget, type GrantState, type Sensitivity } from './authorization.js';
 import { ROLE_IDS, type RoleId } from './roles.js';
 
-// Unit tree used throughout:      county
+// Unit tree used throughout:      county            (depth 0)
 //                                /      \
-//                          station-a   station-b
+//                          station-a   station-b     (depth 1)
 //                              |
-//                           team-a1
+//                           team-a1                  (depth 2)
 const PATH = {
   county: ['county'],
   'station-a': ['county', 'station-a'],
@@ -15,10 +15,10 @@ const PATH = {
   'team-a1': ['county', 'station-a', 'team-a1'],
 } as const;
 type UnitName = keyof typeof PATH;
+const UNITS = Object.keys(PATH) as UnitName[];
 
-/** The actor sits in station-a; each scope names where the target lies relative to them. */
-const SCOPES: Record<'own' | 'child' | 'sibling' | 'parent', UnitName> = { own: 'station-a', child: 'team-a1', sibling: 'station-b', parent: 'county' };
 const GRANTS: GrantState[] = ['none', 'pending', 'approved', 'expired', 'revoked'];
+const LEVELS: Sensitivity[] = [0, 1, 2, 3];
 
 /** What each role may be granted or do, written independently of the implementation's table. */
 const CAN: Record<RoleId, string> = {
@@ -71,7 +71,8 @@ const WORD: Record<AuthzAction, string> = {
   'retention.restore': 'r.restore',
   'profile.manage': 'profile',
 };
-const roleCan = (r: RoleId, a: AuthzAction) => CAN[r].split(' ').includes(WORD[a]);
+const CAN_WORDS = new Map(ROLE_IDS.map((r) => [r, new Set(CAN[r].split(' '))]));
+const roleCan = (r: RoleId, a: AuthzAction) => CAN_WORDS.get(r)!.has(WORD[a]);
 
 function actor(roles: RoleId[], over: Partial<AuthzActor> = {}): AuthzActor {
   return { id: 'me', roles, unitId: 'station-a', active: true, clearance: 0, unitDepth: 1, ...over };
@@ -80,41 +81,239 @@ function recording(unit: UnitName, over: Partial<AuthzTarget> = {}): AuthzTarget
   return { unitPath: PATH[unit], sensitivity: 0, officerId: 'me', requesterId: 'someone-else', isRecording: true, ...over };
 }
 
-describe('authorize: every role × action × scope × grant state × sensitivity', () => {
-  const cases: Array<{ role: RoleId; action: AuthzAction; scope: keyof typeof SCOPES; grant: GrantState; sensitivity: Sensitivity }> = [];
-  for (const role of ROLE_IDS)
-    for (const action of ACTIONS)
-      for (const scope of Object.keys(SCOPES) as Array<keyof typeof SCOPES>)
-        for (const grant of GRANTS) for (const sensitivity of [0, 1] as Sensitivity[]) cases.push({ role, action, scope, grant, sensitivity });
+// ---------------------------------------------------------------------------------------------
+// The policy restated, as the oracle the tables below check `authorize` against. It is written
+// from docs/operations.md ("People, units and authority", "Clearance and sensitive recordings",
+// "Access requests and grants"), the issue (denials 403 with a reason; a recording the user may
+// not know about 404) and the role table above — never by calling the rule. The unit tree is
+// held as parent links here (the rule gets root paths), so the two reach their answers apart.
+// ---------------------------------------------------------------------------------------------
+const PARENT: Record<UnitName, UnitName | null> = { county: null, 'station-a': 'county', 'station-b': 'county', 'team-a1': 'station-a' };
+/** 0 for the county bureau, 1 for a station, 2 for a team. */
+function depthOf(u: UnitName): number {
+  const up = PARENT[u];
+  return up === null ? 0 : 1 + depthOf(up);
+}
+/** Is `u` the unit `top` or somewhere below it? */
+function isWithin(u: UnitName, top: UnitName): boolean {
+  for (let at: UnitName | null = u; at !== null; at = PARENT[at]) if (at === top) return true;
+  return false;
+}
 
-  it('covers well over 300 cases', () => {
-    expect(cases.length).toBeGreaterThan(300);
+/** What is acted on: a recording, another thing that belongs to a unit, or nothing (site-wide). */
+type Kind = 'recording' | 'device' | 'unit' | 'user' | 'case' | 'site';
+/** Who asked for the access being decided (approvals and revocations). */
+type Requester = 'actor' | 'someone' | { approverAt: UnitName | null };
+
+interface Situation {
+  roles: readonly RoleId[];
+  active: boolean;
+  actorUnit: UnitName;
+  clearance: Sensitivity;
+  action: AuthzAction;
+  kind: Kind;
+  /** Where the target belongs; null when no unit is known (site-wide things, or a recording not found). */
+  targetUnit: UnitName | null;
+  /** Recordings only: the others carry none. */
+  sensitivity: Sensitivity;
+  /** Recordings only: made by the actor. */
+  ownRecording: boolean;
+  requester: Requester;
+  grant: GrantState;
+  /** Site setting sensitiveApprovalMaxDepth; undefined = the default (county bureau only). */
+  maxDepth: number | undefined;
+}
+
+/** `allow:<basis>`, `deny:<reason>` (403) or `hide:<reason>` (404: existence not revealed). */
+type Outcome = string;
+
+function policy(s: Situation): Outcome {
+  const content = isContentAction(s.action);
+  const isRecording = s.kind === 'recording';
+  // A switched-off account does nothing.
+  if (!s.active) return 'deny:account_inactive';
+
+  // A recording outside your subtree, or above your clearance, does not exist for you (404). A
+  // recording whose unit is unknown lies in nobody's subtree.
+  if (isRecording && (s.targetUnit === null || !isWithin(s.targetUnit, s.actorUnit))) return 'hide:outside_unit_scope';
+  if (isRecording && s.sensitivity > s.clearance) return 'hide:clearance_insufficient';
+
+  // Only what one of your roles allows. The administrator never touches content, grant or not.
+  const entitled = s.roles.filter((r) => roleCan(r, s.action));
+  if (entitled.length === 0) return content ? 'deny:content_not_permitted_for_role' : 'deny:role_not_permitted';
+
+  // Anything else is acted on only inside your subtree; outside it the answer is a plain 403 (the
+  // issue conceals recordings only). NB docs/operations.md also says "a person outside your
+  // subtree … is not found (404)"; the rule (and so this oracle) answers 403 for a user there.
+  // A thing without a unit is site-wide: the role alone decides.
+  if (!isRecording && s.targetUnit !== null && !isWithin(s.targetUnit, s.actorUnit)) return 'deny:outside_unit_scope';
+
+  // Officers (when no other role of theirs allows the action) know only the recordings they made.
+  if (isRecording && entitled.every((r) => r === 'officer') && !s.ownRecording) return 'hide:not_own_recording';
+
+  // Deciding access.
+  if (s.action === 'access.approve' || s.action === 'access.revoke') {
+    const approving = s.action === 'access.approve';
+    // Nobody approves their own request…
+    if (approving && s.requester === 'actor') return 'deny:self_approval_forbidden';
+    // …and an approver's request goes to their own unit or above, never below (their place unknown: no).
+    if (approving && typeof s.requester === 'object' && (s.requester.approverAt === null || !isWithin(s.requester.approverAt, s.actorUnit))) return 'deny:approver_below_requester';
+    // Access to sensitive material is granted only by approvers at or above the configured level
+    // (0 = county); revoking narrows access, so it needs no such level.
+    if (approving && s.sensitivity > 0 && depthOf(s.actorUnit) > (s.maxDepth ?? 0)) return 'deny:approver_level_insufficient';
+    if (s.sensitivity > s.clearance) return 'deny:clearance_insufficient';
+    return 'allow:role';
+  }
+
+  // Content: only with an approved grant that has not run out or been revoked.
+  if (content) {
+    const refusal: Record<GrantState, Outcome> = { approved: 'allow:grant', none: 'deny:grant_required', pending: 'deny:grant_pending', expired: 'deny:grant_expired', revoked: 'deny:grant_revoked' };
+    return refusal[s.grant];
+  }
+  return 'allow:role';
+}
+
+/** The rule's answer to the same situation, in the oracle's words. */
+function ruleSays(s: Situation): Outcome {
+  const who = { id: 'me', roles: s.roles, unitId: s.actorUnit, active: s.active, clearance: s.clearance, unitDepth: PATH[s.actorUnit].length - 1 };
+  const target: AuthzTarget | undefined =
+    s.kind === 'site'
+      ? undefined
+      : {
+          unitPath: s.targetUnit === null ? [] : PATH[s.targetUnit],
+          sensitivity: s.sensitivity,
+          isRecording: s.kind === 'recording',
+          officerId: s.kind === 'recording' ? (s.ownRecording ? 'me' : 'colleague') : undefined,
+          requesterId: s.requester === 'actor' ? 'me' : 'asker',
+          requesterIsApprover: typeof s.requester === 'object',
+          requesterUnitPath: typeof s.requester === 'object' && s.requester.approverAt !== null ? PATH[s.requester.approverAt] : undefined,
+        };
+  const d: AuthzDecision = authorize({ actor: who, action: s.action, target, grant: s.grant, settings: s.maxDepth === undefined ? undefined : { sensitiveApprovalMaxDepth: s.maxDepth } });
+  if (d.allow) return Object.keys(d).length === 2 ? `allow:${d.basis}` : `malformed:${JSON.stringify(d)}`;
+  return Object.keys(d).length === 3 ? `${d.conceal ? 'hide' : 'deny'}:${d.reason}` : `malformed:${JSON.stringify(d)}`;
+}
+
+const describeSituation = (s: Situation) =>
+  `[${s.roles.join('+')}@${s.actorUnit} clearance=${s.clearance}${s.active ? '' : ' inactive'}] ${s.action} ${s.kind}` +
+  `${s.kind === 'site' ? '' : `@${s.targetUnit ?? 'no-unit'}`}${s.kind === 'recording' ? ` s=${s.sensitivity} ${s.ownRecording ? 'own' : 'colleague’s'}` : ''}` +
+  ` grant=${s.grant} requester=${typeof s.requester === 'object' ? `approver@${s.requester.approverAt ?? '?'}` : s.requester} maxDepth=${s.maxDepth ?? 'default'}`;
+
+/** Every situation on which the oracle and the rule disagree, described. */
+function disagreements(situations: Iterable<Situation>): { checked: number; wrong: string[] } {
+  let checked = 0;
+  const wrong: string[] = [];
+  for (const s of situations) {
+    checked++;
+    const want = policy(s);
+    const got = ruleSays(s);
+    if (want !== got && wrong.length < 20) wrong.push(`${describeSituation(s)}: expected ${want}, rule says ${got}`);
+  }
+  return { checked, wrong };
+}
+
+// The actor sits in station-a; each scope names where the target lies relative to them.
+const SCOPES = { own: 'station-a', child: 'team-a1', sibling: 'station-b', parent: 'county', 'no unit': null } as const satisfies Record<string, UnitName | null>;
+const SCOPE_UNITS: Array<UnitName | null> = Object.values(SCOPES);
+/** Each role alone, and people who hold more than one (officer's own-recordings limit, admin's no-content rule). */
+const ROLE_SETS: RoleId[][] = [...ROLE_IDS.map((r) => [r]), ['officer', 'custodian'], ['officer', 'collector'], ['admin', 'approver']];
+const KINDS: Kind[] = ['recording', 'device', 'unit', 'user', 'case', 'site'];
+
+/** role set × action × kind → every scope × grant state × sensitivity × clearance (× own/colleague's recording). */
+function* mainTable(roles: RoleId[], action: AuthzAction, kind: Kind): Generator<Situation> {
+  const actorUnit = 'station-a';
+  const requester = 'someone';
+  for (const targetUnit of kind === 'site' ? [null] : SCOPE_UNITS)
+    for (const grant of GRANTS)
+      for (const clearance of LEVELS)
+        for (const sensitivity of kind === 'recording' ? LEVELS : [0 as const])
+          for (const ownRecording of kind === 'recording' ? [true, false] : [false])
+            // (object literals, not spreads: spreading ~10⁶ objects costs seconds)
+            yield { roles, active: true, actorUnit, clearance, action, kind, targetUnit, sensitivity, ownRecording, requester, grant, maxDepth: undefined };
+}
+
+describe('authorize agrees with the policy on every role × action × target × scope × grant state × sensitivity × clearance', () => {
+  const rows = ROLE_SETS.flatMap((roles) => ACTIONS.flatMap((action) => KINDS.map((kind) => [roles, action, kind] as const)));
+
+  it.each(rows.map(([roles, action, kind]) => [`${roles.join('+')} ${action} on a ${kind}`, roles, action, kind] as const))('%s', (_name, roles, action, kind) => {
+    const { checked, wrong } = disagreements(mainTable(roles, action, kind));
+    expect(wrong).toEqual([]);
+    expect(checked).toBe(kind === 'site' ? 20 : kind === 'recording' ? 800 : 100);
   });
 
-  it.each(cases.map((c) => [`${c.role} ${c.action} ${c.scope} grant=${c.grant} sensitivity=${c.sensitivity}`, c] as const))('%s', (_name, c) => {
-    const d = authorize({ actor: actor([c.role]), action: c.action, target: recording(SCOPES[c.scope], { sensitivity: c.sensitivity }), grant: c.grant });
-    const inScope = c.scope === 'own' || c.scope === 'child';
-    if (!inScope) {
-      expect(d).toEqual({ allow: false, reason: 'outside_unit_scope', conceal: true });
-      return;
-    }
-    if (c.sensitivity > 0) {
-      // Clearance 0 sees no sensitive recording: hidden, not forbidden.
-      expect(d).toEqual({ allow: false, reason: 'clearance_insufficient', conceal: true });
-      return;
-    }
-    if (!roleCan(c.role, c.action)) {
-      expect(d.allow).toBe(false);
-      if (!d.allow) expect(d.reason).toBe(isContentAction(c.action) ? 'content_not_permitted_for_role' : 'role_not_permitted');
-      return;
-    }
-    if (isContentAction(c.action)) {
-      const expected = { none: 'grant_required', pending: 'grant_pending', expired: 'grant_expired', revoked: 'grant_revoked' } as const;
-      if (c.grant === 'approved') expect(d).toEqual({ allow: true, basis: 'grant' });
-      else expect(d).toEqual({ allow: false, reason: expected[c.grant], conceal: false });
-      return;
-    }
-    expect(d).toEqual({ allow: true, basis: 'role' });
+  it('has genuine variety: well over 300 cases, and every outcome the policy knows appears', () => {
+    const outcomes = new Map<Outcome, number>();
+    let n = 0;
+    for (const [roles, action, kind] of rows)
+      for (const s of mainTable(roles, action, kind)) {
+        n++;
+        const o = policy(s);
+        outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+      }
+    expect(n).toBe(ROLE_SETS.length * ACTIONS.length * (800 + 4 * 100 + 20));
+    expect([...outcomes.keys()].sort()).toEqual(
+      [
+        'allow:grant', 'allow:role',
+        'deny:approver_level_insufficient', 'deny:content_not_permitted_for_role', 'deny:grant_expired', 'deny:grant_pending', 'deny:grant_required', 'deny:grant_revoked',
+        'deny:outside_unit_scope', 'deny:role_not_permitted',
+        'hide:clearance_insufficient', 'hide:not_own_recording', 'hide:outside_unit_scope',
+      ].sort(),
+    );
+  });
+
+  it('a recording at or below the clearance is decided by the other facts; above it, hidden whatever they are', () => {
+    for (const clearance of LEVELS)
+      for (const sensitivity of LEVELS) {
+        const s: Situation = { roles: ['dispatcher'], active: true, actorUnit: 'station-a', clearance, action: 'recording.view', kind: 'recording', targetUnit: 'team-a1', sensitivity, ownRecording: false, requester: 'someone', grant: 'approved', maxDepth: undefined };
+        expect(ruleSays(s)).toBe(sensitivity <= clearance ? 'allow:grant' : 'hide:clearance_insufficient');
+      }
+  });
+
+  it('a switched-off account is refused everything, everywhere', () => {
+    const situations = function* (): Generator<Situation> {
+      for (const roles of ROLE_SETS)
+        for (const action of ACTIONS)
+          for (const kind of KINDS)
+            for (const targetUnit of kind === 'site' ? [null] : SCOPE_UNITS)
+              yield { roles, active: false, actorUnit: 'station-a', clearance: 3, action, kind, targetUnit, sensitivity: kind === 'recording' ? 3 : 0, ownRecording: true, requester: 'someone', grant: 'approved', maxDepth: 2 };
+    };
+    const { checked, wrong } = disagreements(situations());
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(2000);
+  });
+});
+
+describe('authorize agrees with the policy on deciding access: approver unit × recording unit × sensitivity × clearance × level setting × requester', () => {
+  const REQUESTERS: Requester[] = ['actor', 'someone', ...UNITS.map((u) => ({ approverAt: u })), { approverAt: null }];
+  const MAX_DEPTHS = [undefined, 0, 1, 2];
+
+  it.each(UNITS.flatMap((actorUnit) => (['access.approve', 'access.revoke'] as const).map((action) => [`${action} by an approver in ${actorUnit} (depth ${depthOf(actorUnit)})`, actorUnit, action] as const)))(
+    '%s',
+    (_name, actorUnit, action) => {
+      const situations = function* (): Generator<Situation> {
+        for (const targetUnit of [...UNITS, null])
+          for (const sensitivity of LEVELS)
+            for (const clearance of LEVELS)
+              for (const maxDepth of MAX_DEPTHS)
+                for (const requester of REQUESTERS)
+                  yield { roles: ['approver'], active: true, actorUnit, clearance, action, kind: 'recording', targetUnit, sensitivity, ownRecording: false, requester, grant: 'none', maxDepth };
+      };
+      const { checked, wrong } = disagreements(situations());
+      expect(wrong).toEqual([]);
+      expect(checked).toBe(5 * 4 * 4 * 4 * REQUESTERS.length);
+    },
+  );
+
+  it('the level rule, spelled out: sensitive approvals only at or above sensitiveApprovalMaxDepth, and never above one’s clearance', () => {
+    const approve = (unit: UnitName, clearance: Sensitivity, sensitivity: Sensitivity, maxDepth?: number) =>
+      ruleSays({ roles: ['approver'], active: true, actorUnit: unit, clearance, action: 'access.approve', kind: 'recording', targetUnit: 'team-a1', sensitivity, ownRecording: false, requester: 'someone', grant: 'none', maxDepth });
+    expect(approve('team-a1', 0, 0)).toBe('allow:role'); // not sensitive: any approver over it
+    expect(approve('team-a1', 3, 1)).toBe('deny:approver_level_insufficient'); // default: county only
+    expect(approve('station-a', 3, 3)).toBe('deny:approver_level_insufficient');
+    expect(approve('county', 3, 3)).toBe('allow:role');
+    expect(approve('county', 1, 2)).toBe('hide:clearance_insufficient'); // above the approver's own clearance: not even seen
+    expect(approve('station-a', 2, 2, 1)).toBe('allow:role');
+    expect(approve('team-a1', 2, 2, 1)).toBe('deny:approver_level_insufficient');
+    expect(approve('team-a1', 2, 2, 2)).toBe('allow:role');
   });
 });
 

@@ -197,7 +197,9 @@ export function authorize(q: AuthzQuestion): AuthzDecision {
     if (action === 'access.approve' && target?.requesterId === actor.id) return deny('self_approval_forbidden');
     // A request by an approver goes to someone above or beside them (issue 3), never to a subordinate.
     if (action === 'access.approve' && target?.requesterIsApprover && !approverAboveOrBeside(actor.unitId, target.requesterUnitPath)) return deny('approver_below_requester');
-    if (target && target.sensitivity > 0 && actor.unitDepth > settings.sensitiveApprovalMaxDepth) return deny('approver_level_insufficient');
+    // Granting access to sensitive material takes an approver at or above the configured level;
+    // revoking only narrows access, so any approver in scope and cleared for it may end a grant.
+    if (action === 'access.approve' && target && target.sensitivity > 0 && actor.unitDepth > settings.sensitiveApprovalMaxDepth) return deny('approver_level_insufficient');
     if (target && target.sensitivity > actor.clearance) return deny('clearance_insufficient');
     return { allow: true, basis: 'role' };
   }

@@ -225,8 +225,9 @@ export class IdentityService {
 
   async getUser(actor: Actor, id: string, meta: RequestMeta): Promise<UserView> {
     const u = await this.repo.userById(id);
-    await this.authz.require(actor, 'user.read', { type: 'user', id, unitId: u?.unit_id ?? null }, meta);
+    // A person outside one's subtree is not found, as anything else there (their existence is not revealed).
     if (!u || !(await this.units.subtreeIds(actor.unitId)).includes(u.unit_id)) throw NotFound('user_not_found', `no user ${id}`);
+    await this.authz.require(actor, 'user.read', { type: 'user', id, unitId: u.unit_id }, meta);
     return userView(u);
   }
 
