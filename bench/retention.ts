@@ -80,20 +80,17 @@ async function buildSite(dataDir: string): Promise<{ units: number; officers: nu
     await app.identity.addUser({ username: 'bench-legal', password: 'bench-password-123', roles: ['supervisor'], clearance: 3 }, null);
     await app.identity.addUser({ username: 'bench-disp', password: 'bench-password-123', roles: ['dispatcher'], clearance: 3 }, null);
 
-    process.stdout.write(`  generating ${N.toLocaleString('en')} recordings…`);
-    const gen = time(() => insertRecordingRows(app.db.location, site, { n: N, seed: SEED, yearStart: YEAR_START, passwordHash: 'x', onProgress: (phase) => process.stdout.write(` ${phase}…`) }));
-    console.log(` ${(gen.ms / 1000).toFixed(1)} s`);
-
     // Bureau 1's rows follow traffic police; bureau 2's name no profile version (older rows follow their unit's).
+    const traffic = await app.profiles.forUnit(bureau('bureau-1').id);
+    const profiles = new Map<string, { id: string; version: number } | null>([
+      ...bureau('bureau-1').subtree.map((u) => [u, { id: traffic.profileId, version: traffic.profileVersion }] as const),
+      ...bureau('bureau-2').subtree.map((u) => [u, null] as const),
+    ]);
+    process.stdout.write(`  generating ${N.toLocaleString('en')} recordings…`);
+    const gen = time(() => insertRecordingRows(app.db.location, site, { n: N, seed: SEED, yearStart: YEAR_START, passwordHash: 'x', profiles, onProgress: (phase) => process.stdout.write(` ${phase}…`) }));
+    console.log(` ${(gen.ms / 1000).toFixed(1)} s`);
     const db = new SqliteDatabase(app.db.location);
     db.pragma('synchronous = NORMAL');
-    const traffic = await app.profiles.forUnit(bureau('bureau-1').id);
-    const inList = (ids: string[]) => ids.map((id) => `'${id}'`).join(',');
-    const upd = time(() => {
-      db.prepare(`UPDATE recordings SET profile_id = ?, profile_version = ? WHERE unit_id IN (${inList(bureau('bureau-1').subtree)})`).run(traffic.profileId, traffic.profileVersion);
-      db.prepare(`UPDATE recordings SET profile_id = NULL, profile_version = NULL WHERE unit_id IN (${inList(bureau('bureau-2').subtree)})`).run();
-    });
-    console.log(`  profiles set on the rows in ${(upd.ms / 1000).toFixed(1)} s`);
     // 600 recordings expired under every profile, spread evenly over their end times.
     const expiredEverywhere = db.prepare('SELECT id, unit_id FROM recordings WHERE ended_at < ? ORDER BY ended_at').all(NOW - 400 * DAY) as Array<{ id: string; unit_id: string }>;
     const stride = Math.max(1, Math.floor(expiredEverywhere.length / 600));

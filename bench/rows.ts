@@ -76,6 +76,12 @@ export interface RowOptions {
   /** A password hash (argon2id) for the officers' accounts (one hash for all: hashing 300 would take seconds). */
   passwordHash: string;
   onProgress?: ((phase: string) => void) | undefined;
+  /**
+   * The profile version each unit's rows are written under (null: none, as rows older than
+   * profiles); units not named get `default@1`. Written at insert: the database refuses to change
+   * a recording's profile afterwards (migration 009).
+   */
+  profiles?: ReadonlyMap<string, { id: string; version: number } | null> | undefined;
 }
 
 /** A 32-bit hash of (row, stream, seed): murmur3's finalizer over a mix of the three. */
@@ -113,7 +119,10 @@ export function insertRecordingRows(file: string, site: Catalogue, opts: RowOpti
   // the same in two temp tables the generator draws from.
   opts.onProgress?.('officers');
   db.exec(`CREATE TEMP TABLE gen_officer (k INTEGER PRIMARY KEY, badge TEXT, unit_id TEXT, unit_code TEXT, user_id TEXT, dev_base INTEGER, ndev INTEGER);
-           CREATE TEMP TABLE gen_device (k INTEGER PRIMARY KEY, serial TEXT, code_part TEXT);`);
+           CREATE TEMP TABLE gen_device (k INTEGER PRIMARY KEY, serial TEXT, code_part TEXT);
+           CREATE TEMP TABLE gen_unit_profile (unit_id TEXT PRIMARY KEY, profile_id TEXT, profile_version INTEGER);`);
+  const insProfile = db.prepare('INSERT INTO gen_unit_profile VALUES (?, ?, ?)');
+  for (const [unitId, p] of opts.profiles ?? []) insProfile.run(unitId, p?.id ?? null, p?.version ?? null);
   const insUser = db.prepare(
     `INSERT INTO users (id, username, display_name, password_hash, badge, unit_id, roles, active, password_changed_at, created_at, clearance, must_change_password)
      VALUES (?, ?, ?, ?, ?, ?, '["officer"]', 1, ?, ?, 0, 0)`,
@@ -178,12 +187,13 @@ export function insertRecordingRows(file: string, site: Catalogue, opts: RowOpti
       SELECT
         -- UUIDv7-shaped: the start time's milliseconds, then the row number (unique)
         printf('%08x-%04x-7%03x-%04x-%012x', started >> 16, started & 65535, i >> 30 & 4095, 32768 | (i >> 16 & 16383), i & 65535),
-        printf('%016x%016x%032x', started, i, ${seed}), size, name, '/media/dock/' || name, 'dock', NULL, unit_id, serial, badge,
+        printf('%016x%016x%032x', started, i, ${seed}), size, name, '/media/dock/' || name, 'dock', NULL, row.unit_id, serial, badge,
         NULL, collected, 'generated', 'dsj', dev_start, dev_start + duration, offset_ms, started,
         started + duration, 'file_name', duration, collected - (started + duration), 1, NULL, 'mov,mp4,m4a,3gp,3g2,mj2', 'h264', 'aac',
         1920, 1080, NULL, NULL, 1, damaged, NULL, NULL, NULL, collected, collected,
-        0, user_id, 'default', 1, NULL, NULL, prefix || printf('%04d', row_number() OVER (PARTITION BY prefix ORDER BY started, i))
-      FROM row
+        0, user_id, CASE WHEN up.unit_id IS NULL THEN 'default' ELSE up.profile_id END, CASE WHEN up.unit_id IS NULL THEN 1 ELSE up.profile_version END,
+        NULL, NULL, prefix || printf('%04d', row_number() OVER (PARTITION BY prefix ORDER BY started, i))
+      FROM row LEFT JOIN gen_unit_profile up ON up.unit_id = row.unit_id
       ORDER BY started, i`);
     opts.onProgress?.('blobs');
     db.exec(`INSERT INTO blobs (sha256, size, created_at) SELECT blob_sha256, size, collected_at FROM recordings WHERE station = 'generated' ORDER BY rowid`);
@@ -192,7 +202,7 @@ export function insertRecordingRows(file: string, site: Catalogue, opts: RowOpti
     // prefix, one device's day, holds far fewer than 10,000 recordings: four digits).
     db.exec(`INSERT INTO code_sequences (prefix, last) SELECT substr(code, 1, length(code) - 4), count(*) FROM recordings WHERE station = 'generated' GROUP BY 1`);
   })();
-  db.exec('DROP TABLE gen_officer; DROP TABLE gen_device;');
+  db.exec('DROP TABLE gen_officer; DROP TABLE gen_device; DROP TABLE gen_unit_profile;');
   const count = (db.prepare('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
   db.close();
   return count;

@@ -5,7 +5,7 @@ import { openForCli, type GlobalFlags } from './cli/context.js';
 import { demoCommand } from './cli/demo.js';
 import { deviceCommand } from './cli/devices.js';
 import { ingestCommand } from './cli/ingest.js';
-import { profileCommand, retentionCommand } from './cli/retention.js';
+import { PROFILE_HELP, profileCommand, retentionCommand } from './cli/retention.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/output.js';
 import { serveCommand } from './cli/serve.js';
 import { verifyCommand } from './cli/verify.js';
@@ -34,8 +34,9 @@ Usage: custodia <command> [options]
   device return <code> [--device-time TIME | --offset-ms=N] [--battery N] [--storage S]
          [--damage T] [--unusable CAUSE] [--notes T] --as USERNAME
   device history <code> --as USERNAME   the device desk (领用/归还/校时), acting as --as
-  profile list | show <id> [--version N] | use <id> --unit CODE [--version N]
+  profile list [--all] | show <id> [--version N] | use <id> --unit CODE [--version N]
                                         regulation profiles and which one a unit tree follows
+                                        (JSON shapes: custodia profile --help)
   retention run [--dry-run]             what has expired (per unit, bytes to free); without
                                         --dry-run also propose deletion batches and execute
                                         approved ones whose recovery window has passed
@@ -106,6 +107,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         'dry-run': { type: 'boolean', default: false },
         recordings: { type: 'string' },
         'skip-thumbnails': { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -114,6 +116,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const { values: v, positionals } = parsed;
   const [command, ...rest] = positionals;
+  if (v.help && command === 'profile') {
+    process.stdout.write(PROFILE_HELP);
+    return EXIT_OK;
+  }
   if (v.help || !command) {
     process.stdout.write(HELP);
     return v.help ? EXIT_OK : EXIT_USAGE;
@@ -173,7 +179,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       case 'token':
         return await tokenCommand(app, rest[0], { ...flags, username: v.username, name: v.name, id: v.id });
       case 'profile':
-        return await profileCommand(app, rest, { ...flags, unit: v.unit, version: num(v.version, '--version') });
+        return await profileCommand(app, rest, { ...flags, unit: v.unit, version: num(v.version, '--version'), all: v.all });
       case 'retention':
         return await retentionCommand(app, rest, { ...flags, dryRun: v['dry-run'] });
       case 'device':

@@ -32,6 +32,12 @@ export interface UnitProfile {
   profileVersion: number;
 }
 
+/** A duplicate primary key or unique value, on either dialect. */
+function isKeyViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 function summary(row: ProfileTable, latest: boolean): ProfileSummary {
   const body = JSON.parse(row.body) as Profile;
   return {
@@ -120,12 +126,21 @@ export class ProfilesService implements ImportRules {
     if (!parsed.success) throw Invalid('profile_invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const p = parsed.data;
     if (SHIPPED_PROFILES.some((s) => s.id === p.id)) throw Conflict('profile_id_shipped', `${p.id} is a shipped profile: save your edit under a new id (e.g. ${p.id}-local)`);
-    const current = await this.db.kysely.selectFrom('profiles').select(['version', 'origin']).where('id', '=', p.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
-    const expected = (current?.version ?? 0) + 1;
-    if (p.version !== expected) throw Conflict('profile_version_conflict', `the next version of ${p.id} is ${expected}`);
     const row = this.row(p, 'custom', basedOn, actor?.id ?? null);
+    // Optimistic concurrency: an edit names the version it creates, the one after the latest. The
+    // check is made in the saving transaction, and two saves of the same next version that race
+    // past it meet the primary key (id, version): the loser is refused the same way, never a 500.
+    const stale = (latest: number) => Conflict('profile_version_conflict', `the next version of ${p.id} is ${latest + 1}`, { latest });
     await this.db.transact(async (trx) => {
-      await trx.insertInto('profiles').values(row).execute();
+      const current = await trx.selectFrom('profiles').select('version').where('id', '=', p.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      const latest = current?.version ?? 0;
+      if (p.version !== latest + 1) throw stale(latest);
+      try {
+        await trx.insertInto('profiles').values(row).execute();
+      } catch (e) {
+        if (isKeyViolation(e)) throw stale(p.version);
+        throw e;
+      }
       await this.ledger.append(trx, { actor: auditActor(actor), action: 'profile.save', subject: { type: 'profile', id: `${p.id}@${p.version}` }, ip: meta.ip, reason, details: { hash: row.hash, basedOn, previous: current ? `${p.id}@${current.version}` : null } });
     });
     return summary(row, true);

@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-cases.js';
 import * as m006 from './migrations/006-retention.js';
 import * as m007 from './migrations/007-retention-guards.js';
 import * as m008 from './migrations/008-access-case.js';
+import * as m009 from './migrations/009-recording-immutables.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '006-retention': m006,
   '007-retention-guards': m007,
   '008-access-case': m008,
+  '009-recording-immutables': m009,
 };
 
 class CodeMigrationProvider implements MigrationProvider {
