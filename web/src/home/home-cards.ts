@@ -5,7 +5,7 @@ import type { RoleId } from '../api/types';
  * comes from, and where to go. Roles are only the page's guess of what concerns someone; the
  * server answers each count within the person's authority, and a refused count is not shown.
  */
-export type HomeCardId = 'approvals' | 'myPending' | 'overdueDevices' | 'maintenanceDue' | 'lateImports' | 'workRecords' | 'deletionProposed' | 'deletionRecovery';
+export type HomeCardId = 'approvals' | 'myPending' | 'overdueDevices' | 'maintenanceDue' | 'lateImports' | 'workRecords' | 'retentionExpired' | 'deletionProposed' | 'deletionRecovery';
 
 export interface HomeCard {
   id: HomeCardId;
@@ -14,6 +14,8 @@ export interface HomeCard {
   url: (now: number) => string;
   /** Counted items (default: all of them). */
   count?: (items: readonly unknown[], now: number) => number;
+  /** For answers that carry their own total instead of `items`: the count read from the whole answer. */
+  total?: (body: unknown) => number;
   /** The most items one call returns: a full answer reads "N+". */
   limit: number;
   /** Where to go: a path, or page paths to look for among the registered pages (the first that exists). */
@@ -37,6 +39,19 @@ const lateFrom = (now: number) => Math.floor((now - LATE_WINDOW_DAYS * DAY) / 60
 export const HOME_CARDS: readonly HomeCard[] = [
   { id: 'approvals', roles: ['approver'], url: () => '/api/access-requests?scope=inbox&limit=200', limit: 200, link: () => '/access/approvals', actionable: true },
   { id: 'workRecords', roles: ['approver'], url: () => '/api/work-records?status=pending&limit=500', limit: 500, link: () => ({ oneOf: ['/work-records', '/cases/work-records', '/cases'] }), actionable: true },
+  {
+    // Past their retention and in no deletion batch yet: someone who proposes deletion has work (R-RETAIN).
+    id: 'retentionExpired',
+    roles: ['dispatcher', 'approver'],
+    url: () => '/api/retention/expired',
+    total: (body) => {
+      const b = body as { expired?: unknown; inBatches?: unknown };
+      return typeof b.expired === 'number' && typeof b.inBatches === 'number' ? Math.max(0, b.expired - b.inBatches) : 0;
+    },
+    limit: Infinity,
+    link: () => '/retention',
+    actionable: true,
+  },
   { id: 'deletionProposed', roles: ['approver'], url: () => '/api/retention/batches?status=proposed&limit=500', limit: 500, link: () => ({ oneOf: ['/retention/batches', '/retention'] }), actionable: true },
   {
     id: 'deletionRecovery',

@@ -44,8 +44,10 @@ function CountCard({ card, now }: { card: HomeCard; now: number }) {
   const count = useQuery({
     queryKey: ['home', card.id, now],
     queryFn: async ({ signal }) => {
-      const res = await api<{ items: unknown[] }>(card.url(now), { signal });
-      return { n: card.count ? card.count(res.items, now) : res.items.length, full: res.items.length >= card.limit };
+      const res = await api<{ items?: unknown[] }>(card.url(now), { signal });
+      if (card.total) return { n: card.total(res), full: false };
+      const items = res.items ?? [];
+      return { n: card.count ? card.count(items, now) : items.length, full: items.length >= card.limit };
     },
     refetchInterval: 60_000,
   });

@@ -14,6 +14,7 @@ export const homeEn = {
     maintenanceDue: { title: 'Devices due for maintenance', none: 'Nothing due', some: 'Faulty or due for inspection' },
     lateImports: { title: 'Late imports', none: 'All on time', some: 'Imported after the deadline, last {{days}} days' },
     workRecords: { title: 'Work records to approve', none: 'Nothing to approve', some: 'Interrupted or unrecorded work waiting' },
+    retentionExpired: { title: 'Recordings past their retention', none: 'Nothing has expired', some: 'Expired, not yet proposed for deletion' },
     deletionProposed: { title: 'Deletion batches to approve', none: 'Nothing proposed', some: 'Proposed, waiting for approval' },
     deletionRecovery: { title: 'Deletions in their recovery window', none: 'None pending', some: 'Approved; still restorable' },
   },
