@@ -152,6 +152,14 @@ describe.each(dialects())('overview of a unit subtree (%s)', (dialect) => {
     const o = await overview('chief');
     expect(o.devices).toMatchObject({ issued: 1, overdue: 1, inRepair: 1, inStore: 1, total: 3 });
     expect(o.approvals).toEqual({ accessRequests: 1, workRecords: 1, deletionBatches: 0 });
+    // Work records of the period: wang's interruption, waiting for the head.
+    expect(o.workRecords).toEqual({
+      total: 1,
+      byKind: { interrupted: 1, notRecorded: 0 },
+      byStatus: { pending: 1, approved: 0, rejected: 0 },
+      byReason: [{ kind: 'interrupted', reason: 'battery_or_storage', count: 1 }],
+      byOfficer: [{ officerId: user.wang, count: 1 }],
+    });
     const sizes = await t.app.db.kysely.selectFrom('recordings').select(['id', 'size']).execute();
     const total = sizes.reduce((s, r) => s + Number(r.size), 0);
     const old = sizes.filter((r) => r.id === rec.old1 || r.id === rec.old2).reduce((s, r) => s + Number(r.size), 0);
@@ -169,6 +177,7 @@ describe.each(dialects())('overview of a unit subtree (%s)', (dialect) => {
     expect(keeper.timeliness).toBeNull();
     expect(keeper.storage).toBeNull();
     expect(keeper.approvals).toBeNull();
+    expect(keeper.workRecords).toBeNull();
 
     const admin = await overview('admin');
     expect(admin.recordings).toBeNull();

@@ -1,7 +1,7 @@
 import { recordingVisibility, type Actor, type Authorizer, type AuthzAction, type RequestMeta } from '../identity/index.js';
 import type { Clock } from '../platform/clock.js';
 import { lastLocalDays, sumByDay } from './day-buckets.js';
-import type { DeviceCounts, OverviewRepo } from './repo.js';
+import type { DeviceCounts, OverviewRepo, WorkRecordGroup } from './repo.js';
 
 export interface OverviewQuery {
   /** The subtree to sum over (the actor's own unit when omitted). */
@@ -35,6 +35,44 @@ export interface Overview {
   devices: (DeviceCounts & { total: number }) | null;
   approvals: { accessRequests: number | null; workRecords: number | null; deletionBatches: number | null } | null;
   storage: { recordings: number; bytes: number; expiredRecordings: number; bytesToFree: number } | null;
+  /** Work records (R-INTERRUPT) that occurred in the period: recordings interrupted or not made, and how the head decided. */
+  workRecords: WorkRecordStats | null;
+}
+
+export interface WorkRecordStats {
+  total: number;
+  byKind: { interrupted: number; notRecorded: number };
+  byStatus: { pending: number; approved: number; rejected: number };
+  /** Most frequent first. */
+  byReason: Array<{ kind: 'interrupted' | 'not_recorded'; reason: string; count: number }>;
+  /** Officers with the most first (at most 20). */
+  byOfficer: Array<{ officerId: string; count: number }>;
+}
+
+/** Sums grouped work records into the overview's figures. Pure. */
+export function workRecordStats(groups: readonly WorkRecordGroup[]): WorkRecordStats {
+  const byKind = { interrupted: 0, notRecorded: 0 };
+  const byStatus = { pending: 0, approved: 0, rejected: 0 };
+  const reasons = new Map<string, { kind: 'interrupted' | 'not_recorded'; reason: string; count: number }>();
+  const officers = new Map<string, number>();
+  let total = 0;
+  for (const g of groups) {
+    total += g.n;
+    if (g.kind === 'interrupted') byKind.interrupted += g.n;
+    else byKind.notRecorded += g.n;
+    byStatus[g.status] += g.n;
+    const key = `${g.kind}:${g.reason}`;
+    const r = reasons.get(key) ?? { kind: g.kind, reason: g.reason, count: 0 };
+    r.count += g.n;
+    reasons.set(key, r);
+    officers.set(g.officerId, (officers.get(g.officerId) ?? 0) + g.n);
+  }
+  const byReason = [...reasons.values()].sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind) || a.reason.localeCompare(b.reason));
+  const byOfficer = [...officers.entries()]
+    .map(([officerId, count]) => ({ officerId, count }))
+    .sort((a, b) => b.count - a.count || a.officerId.localeCompare(b.officerId))
+    .slice(0, 20);
+  return { total, byKind, byStatus, byReason, byOfficer };
 }
 
 /** What has expired now (RetentionService.dryRun). */
@@ -81,6 +119,7 @@ export class OverviewService {
           }
         : null;
     const storage = retentionRead ? await this.storage(actor, unitId, unitIds, meta) : null;
+    const workRecords = caseRead ? workRecordStats(await this.repo.workRecordGroups({ unitIds, from, to, officerId: v.officerId })) : null;
     return {
       at: now,
       unitId,
@@ -93,6 +132,7 @@ export class OverviewService {
       devices: deviceCounts ? { ...deviceCounts, total: deviceCounts.inStore + deviceCounts.issued + deviceCounts.faulty + deviceCounts.inRepair } : null,
       approvals,
       storage,
+      workRecords,
     };
   }
 

@@ -6,6 +6,14 @@ export const BUCKET_MS = 15 * 60_000;
 
 const inList = (ids: readonly string[]) => (ids.length > 0 ? [...ids] : ['']);
 
+export interface WorkRecordGroup {
+  kind: 'interrupted' | 'not_recorded';
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string;
+  officerId: string;
+  n: number;
+}
+
 export interface RecordingBucket {
   /** Start of the quarter hour (UTC epoch ms). */
   at: number;
@@ -122,6 +130,19 @@ export class OverviewRepo {
       )
       .executeTakeFirst();
     return Number(r?.n ?? 0);
+  }
+
+  /** Work records of the units that occurred in [from, to), grouped by kind, status, reason and officer (an officer: their own). */
+  async workRecordGroups(q: { unitIds: readonly string[]; from: number; to: number; officerId: string | null }): Promise<WorkRecordGroup[]> {
+    let query = this.db.kysely
+      .selectFrom('work_records')
+      .select(['kind', 'status', 'reason_code', 'officer_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('unit_id', 'in', inList(q.unitIds))
+      .where('occurred_at', '>=', q.from)
+      .where('occurred_at', '<', q.to);
+    if (q.officerId !== null) query = query.where('officer_id', '=', q.officerId);
+    const rows = await query.groupBy(['kind', 'status', 'reason_code', 'officer_id']).execute();
+    return rows.map((r) => ({ kind: r.kind, status: r.status, reason: r.reason_code, officerId: r.officer_id, n: Number(r.n) }));
   }
 
   async pendingWorkRecords(unitIds: readonly string[]): Promise<number> {

@@ -29,6 +29,10 @@ describe('the overview dashboard and the audit browser: charts, ledger filters, 
     const d1 = await site.t.app.devices.registerDevice(keeper, { code: 'E-001', kind: 'body_worn', unitId }, { ip: null });
     await site.t.app.devices.registerDevice(keeper, { code: 'E-002', kind: 'body_worn', unitId }, { ip: null });
     await site.t.app.devices.issueDevice(keeper, d1.id, { officerId: officer!.id, dueAt: now + 8 * 3600_000 }, { ip: null });
+    // Two interruptions the officer reported (one for a flat battery), waiting for the head.
+    const tang = await actorOf(site.t.app, 'tang.officer');
+    for (const reason of ['battery_or_storage', 'battery_or_storage', 'device_fault'])
+      await site.t.app.cases.fileWorkRecord(tang, { kind: 'interrupted', reason, statedOnRestart: true, occurredAt: now - 5 * 3600_000 }, { ip: null });
   });
   afterAll(async () => {
     await browser?.close();
@@ -48,6 +52,10 @@ describe('the overview dashboard and the audit browser: charts, ledger filters, 
     // Recorded days ago and collected only now: four of five are past their 24-hour deadline.
     expect(await stats.textContent()).toContain('按时采集率20%');
     expect(await stats.textContent()).toContain('超时：4 条');
+    // Work records of the period by reason (most first) and officer, worded as the regulation words them.
+    const work = page.getByTestId('work-record-stats');
+    await expect.poll(() => work.locator('table').first().locator('tbody tr').allTextContents()).toEqual(['记录中断 · 电量、存储空间不足2', '记录中断 · 设备故障、损坏1']);
+    expect(await work.textContent()).toContain('批准 0 · 驳回 0 · 待审批 3');
     expect(await page.locator('[data-testid=chart-devices] .chart-frame').getAttribute('aria-label')).toContain('已领用 1 台');
     await page.locator('[data-testid=chart-daily] summary').click();
     expect(await page.locator('[data-testid=chart-daily] tbody tr').count()).toBe(30);

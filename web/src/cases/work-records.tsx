@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/http';
@@ -9,38 +9,7 @@ import { WorkRecordStatusBadge } from './case-status';
 import { recordingLabel } from './consistency-timeline';
 import { INTERRUPTION_REASONS, NOT_RECORDED_REASONS, type CaseDetail, type WorkRecord, type WorkRecordKind } from './types';
 import { personLabel, usePeople } from './use-people';
-
-interface ReasonChoice {
-  id: string;
-  label: { zh: string; en: string };
-  /** The article of the governing regulation, when the profile cites one. */
-  basis: string | null;
-}
-interface WorkRecordReasons {
-  /** `id@version` of the profile governing the officer's unit; null: the fixed lists. */
-  profile: string | null;
-  interrupted: ReasonChoice[];
-  notRecorded: ReasonChoice[];
-}
-
-/** The reasons the regulation governing this officer's unit allows (the server decides; the fixed lists until it answers). */
-function useWorkRecordReasons(officerId: string) {
-  return useQuery({
-    queryKey: ['work-record-reasons', officerId],
-    queryFn: ({ signal }) => api<WorkRecordReasons>(`/api/work-records/reasons?officer=${encodeURIComponent(officerId)}`, { signal }),
-    staleTime: 300_000,
-  });
-}
-
-/** A reason's words: the profile's own label when the server gave one, else the catalogue's, else its id. */
-function useReasonLabel(): (id: string, choices?: readonly ReasonChoice[]) => string {
-  const { t, i18n } = useTranslation();
-  return (id, choices) => {
-    const c = choices?.find((r) => r.id === id);
-    if (c) return i18n.language.startsWith('zh') ? c.label.zh : c.label.en;
-    return t(`cases.workRecords.reasons.${id as (typeof INTERRUPTION_REASONS)[number]}`, { defaultValue: id });
-  };
-}
+import { useReasonLabel, useWorkRecordReasons, type ReasonChoice } from './work-record-reasons';
 
 /** One work record's decision by the head: approve, or reject with a reason (never their own). */
 function Decision({ w, caseId }: { w: WorkRecord; caseId: string }) {

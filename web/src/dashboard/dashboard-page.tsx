@@ -11,6 +11,7 @@ import { Chart } from './chart';
 import type { ChartOption } from './echarts-setup';
 import type { Overview } from './types';
 import './dashboard.css';
+import { WorkRecordsSection } from './work-record-stats';
 
 const DAY_CHOICES = [7, 30, 90] as const;
 const GIB = 1024 ** 3;
@@ -247,6 +248,7 @@ export default function DashboardPage() {
               </Panel>
             ) : null}
           </div>
+          {o.workRecords ? <WorkRecordsSection stats={o.workRecords} days={o.days} /> : null}
           {!o.recordings && !o.devices && !o.storage ? <p className="muted">{t('dashboard.nothing')}</p> : null}
         </>
       ) : null}

@@ -11,4 +11,14 @@ export interface Overview {
   devices: { total: number; inStore: number; issued: number; overdue: number; faulty: number; inRepair: number; retired: number } | null;
   approvals: { accessRequests: number | null; workRecords: number | null; deletionBatches: number | null } | null;
   storage: { recordings: number; bytes: number; expiredRecordings: number; bytesToFree: number } | null;
+  workRecords: WorkRecordStats | null;
+}
+
+/** Work records (interrupted, not recorded) that occurred in the period. */
+export interface WorkRecordStats {
+  total: number;
+  byKind: { interrupted: number; notRecorded: number };
+  byStatus: { pending: number; approved: number; rejected: number };
+  byReason: Array<{ kind: 'interrupted' | 'not_recorded'; reason: string; count: number }>;
+  byOfficer: Array<{ officerId: string; count: number }>;
 }

@@ -38,6 +38,16 @@ export const dashboardEn = {
     faultyCount: 'Faulty: {{n}}',
     label: 'Bar chart of recorders by state: {{issued}} issued, {{overdue}} overdue, {{inRepair}} in repair.',
   },
+  workRecords: {
+    title: 'Work records (last {{n}} days)',
+    none: 'No recording was reported interrupted or not made in this period.',
+    decided: 'Decided by the head',
+    decisions: 'approved {{approved}} · rejected {{rejected}} · waiting {{pending}}',
+    byReason: 'By reason',
+    byOfficer: 'By officer (at most 20)',
+    count: 'Records',
+    open: 'See them in the cases',
+  },
   approvals: {
     title: 'Waiting for a decision',
     access: 'Access requests',

@@ -40,6 +40,16 @@ export const dashboardZhCN: typeof dashboardEn = {
     faultyCount: '故障：{{n}} 台',
     label: '按状态统计执法记录仪的柱状图：已领用 {{issued}} 台，逾期未还 {{overdue}} 台，维修中 {{inRepair}} 台。',
   },
+  workRecords: {
+    title: '工作记录（最近 {{n}} 天）',
+    none: '此期间没有中断或未予记录的工作记录。',
+    decided: '负责人审批',
+    decisions: '批准 {{approved}} · 驳回 {{rejected}} · 待审批 {{pending}}',
+    byReason: '按原因',
+    byOfficer: '按民警（最多 20 人）',
+    count: '条数',
+    open: '到案件中查看',
+  },
   approvals: {
     title: '待审批事项',
     access: '调阅申请',
