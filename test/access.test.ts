@@ -5,7 +5,7 @@ import { decodeLeaf, type Leaf } from '../src/audit/leaf.js';
 import { DEFAULT_AUTHORITY_SETTINGS, type RoleId } from '../src/identity/index.js';
 import { dialects, fixedClock, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 import { actorOf } from './support/grants.js';
-import { listen, type Listening } from './support/http.js';
+import { listen, type Listening, tokenApi } from './support/http.js';
 
 /**
  * Approval-gated access (issue 3, R-ACCESS, R-ACCESS-LOG, R-SECRET) over real HTTP: ask, approve
@@ -30,11 +30,7 @@ describe.each(dialects())('access requests and grants (%s)', (dialect) => {
   const token: Record<string, string> = {};
   const rec: Record<string, string> = {};
 
-  const api = async (as: string, method: string, url: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
+  const api = tokenApi(() => http.base, token);
   const ledger = async (action: string): Promise<Leaf[]> => (await t.app.auditRepo.entriesPage(0, 1_000_000)).map((r) => decodeLeaf(r.leaf)).filter((l) => l.action === action);
   const ask = async (as: string, names: string[], action = 'view', extra: Record<string, unknown> = {}) => {
     const res = await api(as, 'POST', '/api/access-requests', { recordingIds: names.map((n) => rec[n]), action, reason: 'complaint', ...extra });

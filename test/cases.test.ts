@@ -6,7 +6,7 @@ import { CasesRepo, CasesService } from '../src/cases/index.js';
 import type { RoleId } from '../src/identity/index.js';
 import { dialects, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 import { actorOf } from './support/grants.js';
-import { listen, type Listening } from './support/http.js';
+import { listen, type Listening, okJson, tokenApi } from './support/http.js';
 
 /**
  * Cases and work records (issue 4 items 4–5, R-CASE, R-INTERRUPT) over real HTTP: a case with the
@@ -30,15 +30,8 @@ describe.each(dialects())('cases and work records (%s)', (dialect) => {
   const unit: Record<string, string> = {};
   const rec: Record<string, string> = {};
 
-  const api = async (as: string, method: string, url: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
-  const ok = async <T>(res: Response, status = 200): Promise<T> => {
-    expect(res.status, await res.clone().text()).toBe(status);
-    return (await res.json()) as T;
-  };
+  const api = tokenApi(() => http.base, token);
+  const ok = okJson;
   const ledger = async (action: string): Promise<Leaf[]> => (await t.app.auditRepo.entriesPage(0, 1_000_000)).map((r) => decodeLeaf(r.leaf)).filter((l) => l.action === action);
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import type { Actor } from '../src/identity/index.js';
 import type { Profile } from '../src/retention/profile-schema.js';
 import { dialects, fixedClock, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 import { actorOf } from './support/grants.js';
-import { listen, type Listening } from './support/http.js';
+import { listen, type Listening, okJson, tokenApi } from './support/http.js';
 
 /**
  * Editing regulation profiles and assigning them (issue 4 item 1, R-PROFILE): an agency edits a
@@ -51,15 +51,8 @@ describe.each(dialects())('editing profiles and assigning them (%s)', (dialect) 
   const token: Record<string, string> = {};
   const unit: Record<string, string> = {};
 
-  const api = async (as: string, method: string, url: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
-  const ok = async <T>(res: Response, status = 200): Promise<T> => {
-    expect(res.status, await res.clone().text()).toBe(status);
-    return (await res.json()) as T;
-  };
+  const api = tokenApi(() => http.base, token);
+  const ok = okJson;
   const ledger = async (action: string) => (await t.app.auditRepo.entriesPage(0, 1_000_000)).map((e) => decodeLeaf(e.leaf)).filter((l) => l.action === action);
   const versionsOf = async (id: string) => (await t.app.profiles.list(null, META)).filter((p) => p.id === id).map((p) => ({ version: p.version, latest: p.latest, hash: p.hash }));
   const detail = (id: string) => api('disp', 'GET', `/api/recordings/${id}`).then((r) => ok<{ profileVersion: string | null; retainUntil: number | null; retentionBasis: string[] }>(r));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleId } from '../src/identity/index.js';
 import { SESSION_COOKIE } from '../src/identity/routes.js';
 import { dialects, fixedClock, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
-import { listen, type Listening } from './support/http.js';
+import { listen, type Listening, okJson, tokenApi } from './support/http.js';
 
 /**
  * The recording JSON other tools rely on (issue 4, "Interfaces"): `GET /api/recordings/:id` over
@@ -52,15 +52,8 @@ describe.each(dialects())('GET /api/recordings/:id carries every promised field 
   let unitId = '';
   let rec = '';
 
-  const api = async (as: string, method: string, url: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
-  const ok = async <T>(res: Response, status = 200): Promise<T> => {
-    expect(res.status, await res.clone().text()).toBe(status);
-    return (await res.json()) as T;
-  };
+  const api = tokenApi(() => http.base, token);
+  const ok = okJson;
   const get = async (id = rec) => ok<RecordingJson>(await api('disp', 'GET', `/api/recordings/${id}`));
 
   beforeAll(async () => {

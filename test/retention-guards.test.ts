@@ -12,7 +12,7 @@ import { AppError } from '../src/platform/errors.js';
 import { derivativeDirOf } from '../src/recordings/index.js';
 import { CLI, dialects, fixedClock, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 import { actorOf } from './support/grants.js';
-import { listen, type Listening } from './support/http.js';
+import { listen, type Listening, okJson, tokenApi } from './support/http.js';
 
 /**
  * Retention guards (issue 4 review): an early deletion goes the whole way to its tombstone and
@@ -70,15 +70,8 @@ describe.each(dialects())('retention guards (%s)', (dialect) => {
   const token: Record<string, string> = {};
   const unit: Record<string, string> = {};
 
-  const api = async (as: string, method: string, url: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
-  const ok = async <T>(res: Response, status = 200): Promise<T> => {
-    expect(res.status, await res.clone().text()).toBe(status);
-    return (await res.json()) as T;
-  };
+  const api = tokenApi(() => http.base, token);
+  const ok = okJson;
   const ledger = async () => (await t.app.auditRepo.entriesPage(0, 1_000_000)).map((e) => decodeLeaf(e.leaf));
 
   beforeAll(async () => {

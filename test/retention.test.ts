@@ -12,7 +12,7 @@ import type { RoleId } from '../src/identity/index.js';
 import { createLogger } from '../src/platform/log.js';
 import { CLI, dialects, fixedClock, makeVideo, openTestApp, postgresSkipNote, tempDir, type TestApp } from './support/app.js';
 import { actorOf } from './support/grants.js';
-import { listen, type Listening } from './support/http.js';
+import { listen, type Listening, okJson, tokenApi } from './support/http.js';
 
 /**
  * Retention (issue 4 items 1–3 and 6–7, R-PROFILE, R-RETAIN, R-LONGTERM, R-DELETE): each unit
@@ -48,15 +48,8 @@ describe.each(dialects())('profiles and retention (%s)', (dialect) => {
   const unit: Record<string, string> = {};
   const rec: Record<string, string> = {};
 
-  const api = async (as: string, method: string, url: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${http.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
-  const ok = async <T>(res: Response, status = 200): Promise<T> => {
-    expect(res.status, await res.clone().text()).toBe(status);
-    return (await res.json()) as T;
-  };
+  const api = tokenApi(() => http.base, token);
+  const ok = okJson;
   const ledger = async () => (await t.app.auditRepo.entriesPage(0, 1_000_000)).map((e) => decodeLeaf(e.leaf));
   const detail = (id: string) => api('disp', 'GET', `/api/recordings/${id}`).then((r) => ok<{ retainUntil: number | null; retentionBasis: string[]; profileVersion: string; code: string; deletedAt: number | null; tombstone: unknown; caseIds: string[] }>(r));
 

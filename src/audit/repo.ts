@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Executor, Trx } from '../platform/db/database.js';
+import type { DB } from '../platform/db/schema.js';
 import type { SubtreeRef } from './merkle.js';
 import { SqliteLedgerStatements } from './sqlite-ledger.js';
 
@@ -24,6 +25,32 @@ export interface EntryFilter {
   from?: number | undefined;
   /** `at` < to. */
   to?: number | undefined;
+}
+
+/** A page of filtered entries: ascending after `after`, or newest first before `before`. */
+export type EntryPage = EntryFilter & { after?: number | undefined; before?: number | undefined; order: 'asc' | 'desc'; limit: number };
+
+/**
+ * The entries matching every given filter (unordered, unlimited: callers add their own conditions,
+ * order and page). `action` is exact, or a prefix when it ends in `*` (`recording.*`).
+ */
+export function filteredEntries(kysely: Kysely<DB>, q: EntryPage) {
+  let query = kysely.selectFrom('audit_entries').selectAll('audit_entries');
+  if (q.action !== undefined) {
+    if (q.action.endsWith('*')) {
+      // A LIKE pattern with its own wildcards escaped: only the trailing * widens the match.
+      const prefix = q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+      query = query.where(sql<boolean>`action like ${`${prefix}%`} escape '\\'`);
+    } else query = query.where('action', '=', q.action);
+  }
+  if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
+  if (q.subjectType !== undefined) query = query.where('subject_type', '=', q.subjectType);
+  if (q.subjectId !== undefined) query = query.where('subject_id', '=', q.subjectId);
+  if (q.from !== undefined) query = query.where('at', '>=', q.from);
+  if (q.to !== undefined) query = query.where('at', '<', q.to);
+  if (q.after !== undefined) query = query.where('seq', '>', q.after);
+  if (q.before !== undefined) query = query.where('seq', '<', q.before);
+  return query;
 }
 
 export interface NodeRow {
@@ -179,23 +206,8 @@ export class AuditRepo {
    * Entries matching every given filter, in pages: ascending after `after`, or newest first before
    * `before`. `action` is exact, or a prefix when it ends in `*` (`recording.*`).
    */
-  async entriesFiltered(q: EntryFilter & { after?: number | undefined; before?: number | undefined; order: 'asc' | 'desc'; limit: number }): Promise<EntryRow[]> {
-    let query = this.db.kysely.selectFrom('audit_entries').selectAll();
-    if (q.action !== undefined) {
-      if (q.action.endsWith('*')) {
-        // A LIKE pattern with its own wildcards escaped: only the trailing * widens the match.
-        const prefix = q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
-        query = query.where(sql<boolean>`action like ${`${prefix}%`} escape '\\'`);
-      } else query = query.where('action', '=', q.action);
-    }
-    if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
-    if (q.subjectType !== undefined) query = query.where('subject_type', '=', q.subjectType);
-    if (q.subjectId !== undefined) query = query.where('subject_id', '=', q.subjectId);
-    if (q.from !== undefined) query = query.where('at', '>=', q.from);
-    if (q.to !== undefined) query = query.where('at', '<', q.to);
-    if (q.after !== undefined) query = query.where('seq', '>', q.after);
-    if (q.before !== undefined) query = query.where('seq', '<', q.before);
-    return query.orderBy('seq', q.order).limit(q.limit).execute();
+  async entriesFiltered(q: EntryPage): Promise<EntryRow[]> {
+    return filteredEntries(this.db.kysely, q).orderBy('seq', q.order).limit(q.limit).execute();
   }
 
   /** Signed tree heads, newest first, before `beforeSize` (exclusive) when given. */

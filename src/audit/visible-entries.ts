@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
-import type { EntryFilter, EntryRow } from './repo.js';
+import { filteredEntries, type EntryPage, type EntryRow } from './repo.js';
 
 /** Whose eyes the ledger browser lists entries for. */
 export interface LedgerViewer {
@@ -63,26 +63,12 @@ function withheld(eb: Entries, v: { unitIds: readonly string[] | null; clearance
 export async function visibleEntries(
   db: Database,
   viewer: LedgerViewer,
-  q: EntryFilter & { after?: number | undefined; before?: number | undefined; order: 'asc' | 'desc'; limit: number },
+  q: EntryPage,
 ): Promise<EntryRow[]> {
   // A viewer whose subtree is the whole site needs no unit test at all.
   const units = Number((await db.kysely.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const scope = { unitIds: viewer.unitIds.length >= units ? null : viewer.unitIds, clearance: viewer.clearance };
-  let query = db.kysely.selectFrom('audit_entries').selectAll('audit_entries');
-  if (q.action !== undefined) {
-    if (q.action.endsWith('*')) {
-      // A LIKE pattern with its own wildcards escaped: only the trailing * widens the match.
-      const prefix = q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
-      query = query.where(sql<boolean>`action like ${`${prefix}%`} escape '\\'`);
-    } else query = query.where('action', '=', q.action);
-  }
-  if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
-  if (q.subjectType !== undefined) query = query.where('subject_type', '=', q.subjectType);
-  if (q.subjectId !== undefined) query = query.where('subject_id', '=', q.subjectId);
-  if (q.from !== undefined) query = query.where('at', '>=', q.from);
-  if (q.to !== undefined) query = query.where('at', '<', q.to);
-  if (q.after !== undefined) query = query.where('seq', '>', q.after);
-  if (q.before !== undefined) query = query.where('seq', '<', q.before);
+  let query = filteredEntries(db.kysely, q);
   // Entries without a subject are never withheld (and NOT of a NULL comparison would drop them).
   if (scope.unitIds !== null || scope.clearance < MAX_SENSITIVITY) query = query.where((eb) => eb.or([eb('audit_entries.subject_type', 'is', null), eb.not(withheld(eb, scope))]));
   return query.orderBy('seq', q.order).limit(q.limit).execute();

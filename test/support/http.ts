@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import type { TestApp } from './app.js';
 
@@ -33,4 +34,22 @@ export function routeList(server: FastifyInstance): Array<{ method: string; path
     for (const method of m[3]!.split(',').map((s) => s.trim())) out.push({ method, path: full });
   }
   return out;
+}
+
+/**
+ * `api(as, method, url, body?)`: an HTTP call as the holder of `tokens[as]` (a bearer token), to the
+ * server `base()` answers (read at each call: tests listen in their `beforeAll`).
+ */
+export function tokenApi(base: () => string, tokens: Readonly<Record<string, string>>) {
+  return async (as: string, method: string, url: string, body?: unknown): Promise<Response> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${tokens[as]}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${base()}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  };
+}
+
+/** The JSON of a response that must have `status` (its body is the failure message otherwise). */
+export async function okJson<T>(res: Response, status = 200): Promise<T> {
+  expect(res.status, await res.clone().text()).toBe(status);
+  return (await res.json()) as T;
 }
