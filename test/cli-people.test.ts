@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/platform/log.js';
-import { CLI, dialects, makeVideo, postgresSkipNote, tempDir, tempPostgres } from './support/app.js';
+import { dialects, runCli, makeVideo, postgresSkipNote, tempDir, tempPostgres, type CliRun } from './support/app.js';
 import { listen, type Listening } from './support/http.js';
 
 // Each CLI process compiles the sources with tsx (seconds each on a busy 2-core machine): generous timeouts.
@@ -18,11 +17,7 @@ import { listen, type Listening } from './support/http.js';
  * holds both roles, and finds the import filed under the unit.
  */
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 const PASSWORD = 'cli people password 7';
 
@@ -34,17 +29,7 @@ describe.each(dialects())('custodia unit add, user add, ingest --unit (CLI, %s)'
   let dropDatabase: (() => Promise<void>) | undefined;
   const units: Record<string, string> = {};
 
-  const cli = (args: string[], stdin?: string): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(stdin ?? '');
-    });
+  const cli = (args: string[], stdin?: string): Promise<Run> => runCli(args, { env, stdin: stdin ?? '' });
   const json = (r: Run) => JSON.parse(r.stdout) as Record<string, unknown>;
 
   beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { DEMO_DEVICES, DEMO_PASSWORD, DEMO_UNITS, demoRefusal, markDemoSite, rea
 import { buildServer } from '../src/http/server.js';
 import { ROLE_IDS, toActor } from '../src/identity/index.js';
 import { createLogger } from '../src/platform/log.js';
-import { CLI, tempDir } from './support/app.js';
+import { runCli, tempDir, type CliRun } from './support/app.js';
 
 /**
  * `custodia demo`: a real run into a temp folder (24 recordings, real ffmpeg videos, the real
@@ -18,24 +17,12 @@ import { CLI, tempDir } from './support/app.js';
  * second load, a configured database. Each CLI process compiles the sources with tsx first.
  */
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 const RECORDINGS = 24;
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', CUSTODIA_RUN_JOBS: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCli(args, { env });
 }
 
 const open = (dataDir: string) => openApp(loadConfig({ CUSTODIA_DATA: dataDir, LOG_LEVEL: 'silent', CUSTODIA_RUN_JOBS: 'false' }), createLogger('silent'), { PATH: process.env.PATH });

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/platform/log.js';
 import { parseCliTime } from '../src/cli/devices.js';
-import { CLI, tempDir } from './support/app.js';
+import { runCli, tempDir, type CliRun } from './support/app.js';
 
 // Each CLI process compiles the sources with tsx (seconds each on a busy 2-core machine): generous timeouts.
 
@@ -15,26 +14,13 @@ import { CLI, tempDir } from './support/app.js';
  * same moment from four processes: exactly one wins.
  */
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 describe('custodia device (CLI)', () => {
   let tmp: { dir: string; cleanup(): Promise<void> };
   let data: string;
 
-  const cli = (args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...CLI, ...args, '--data', data], { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', CUSTODIA_RUN_JOBS: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const cli = (args: string[]): Promise<Run> => runCli([...args, '--data', data]);
   const json = (r: Run) => JSON.parse(r.stdout) as Record<string, unknown>;
 
   beforeAll(async () => {

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/platform/log.js';
 import { SHIPPED_PROFILES } from '../src/retention/shipped-profiles.js';
-import { CLI, dialects, postgresSkipNote, tempDir, tempPostgres } from './support/app.js';
+import { dialects, postgresSkipNote, runCli, tempDir, tempPostgres, type CliRun } from './support/app.js';
 
 /**
  * `npx custodia profile list --json` (issue 4, "Interfaces"): an array of {"id", "name",
@@ -34,20 +33,10 @@ describe.each(dialects())('custodia profile list (%s)', (dialect) => {
   let pgDb: { url: string; drop(): Promise<void> } | undefined;
   const env: Record<string, string> = {};
 
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...CLI, ...args], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', CUSTODIA_RUN_JOBS: 'false', CUSTODIA_DATA: tmp.dir, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  function cli(args: string[]): Promise<CliRun> {
+    return runCli(args, { env: { CUSTODIA_DATA: tmp.dir, ...env } });
   }
+
   const list = async (...extra: string[]): Promise<Entry[]> => {
     const r = await cli(['profile', 'list', '--json', ...extra]);
     expect(r.code, r.stderr).toBe(0);

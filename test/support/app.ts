@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,3 +107,30 @@ export async function makeVideo(file: string, opts: { seconds?: number; codec?: 
  * without that setup.
  */
 export const CLI = process.env.CUSTODIA_TEST_CLI ? [process.env.CUSTODIA_TEST_CLI] : ['--import', 'tsx', path.resolve(import.meta.dirname, '../../bin/custodia-dev.ts')];
+
+/** What a CLI run printed and how it ended. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `custodia ARGS` as a child process, with a quiet, job-less environment (plus `env`) and
+ * `stdin` piped in when given; resolves when it exits.
+ */
+export function runCli(args: readonly string[], opts: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', CUSTODIA_RUN_JOBS: 'false', ...opts.env },
+      stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+  });
+}
