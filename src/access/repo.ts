@@ -24,6 +24,12 @@ export class AccessRepo {
     for (let i = 0; i < items.length; i += 200) await trx.insertInto('access_request_items').values(items.slice(i, i + 200)).execute();
   }
 
+  /** The roles someone holds now (none for an unknown id). */
+  async rolesOf(userId: string): Promise<string[]> {
+    const u = await this.db.kysely.selectFrom('users').select('roles').where('id', '=', userId).executeTakeFirst();
+    return u ? (JSON.parse(u.roles) as string[]) : [];
+  }
+
   byId(id: string, ex: Executor = this.db.kysely): Promise<AccessRequestRow | undefined> {
     return ex.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -450,8 +450,7 @@ export class AccessService implements ContentGrants {
 
   /** Where the requester stands, as the rule weighs it: the unit they asked from, and whether they approve too. */
   private async requesterPlace(req: AccessRequestRow): Promise<RequesterPlace> {
-    const u = await this.db.kysely.selectFrom('users').select('roles').where('id', '=', req.requester_id).executeTakeFirst();
-    const roles = u ? (JSON.parse(u.roles) as unknown[]) : [];
+    const roles = await this.repo.rolesOf(req.requester_id);
     return { requesterUnitId: req.requester_unit_id, requesterIsApprover: roles.includes('approver') };
   }
 
