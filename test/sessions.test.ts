@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../src/http/server.js';
 import { dialects, fixedClock, openTestApp, type TestApp } from './support/app.js';
+import { listen } from './support/http.js';
 
 /** Sessions end when the user says so, everywhere, when the password changes, and at their lifetime (issue 3). */
 describe('sessions: log out everywhere, password change', () => {
@@ -12,10 +12,7 @@ describe('sessions: log out everywhere, password change', () => {
   beforeAll(async () => {
     t = await openTestApp();
     await t.app.identity.addUser({ username: 'zhang', password: 'first-password-1', roles: ['dispatcher'] }, null);
-    server = await buildServer(t.app);
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const a = server.server.address();
-    base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    ({ server, base } = await listen(t));
   });
   afterAll(async () => {
     await server?.close();
@@ -84,10 +81,7 @@ describe.each(dialects())('sessions: they expire, and an ended session is never 
     t = await openTestApp({ dialect, clock, env: { CUSTODIA_SESSION_TTL_HOURS: '2' } });
     ttl = t.config.sessionTtlHours * 3600_000;
     await t.app.identity.addUser({ username: 'li', password: 'session-password-1', roles: ['supervisor'] }, null);
-    server = await buildServer(t.app);
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const a = server.server.address();
-    base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    ({ server, base } = await listen(t));
   });
   afterAll(async () => {
     await server?.close();
