@@ -23,6 +23,7 @@ import { AuditLedger } from '../src/audit/ledger.js';
 import { encodeLeaf, type AuditEvent } from '../src/audit/leaf.js';
 import { leafHash, MerkleFrontier, verifyInclusion } from '../src/audit/merkle.js';
 import { AuditRepo } from '../src/audit/repo.js';
+import { sha256Backend } from '../src/audit/sha256.js';
 import { loadOrCreateSiteKey, verifyTreeHead } from '../src/audit/signing.js';
 import { verifyLedger } from '../src/audit/verify-ledger.js';
 import { systemClock } from '../src/platform/clock.js';
@@ -177,7 +178,7 @@ function print(): void {
   const all = [head, ...rows];
   const w = (k: keyof Row) => Math.max(...all.map((r) => r[k].length));
   const line = (r: Row) => `${r.figure.padEnd(w('figure'))}  ${r.value.padStart(w('value'))}  ${r.target.padEnd(w('target'))}  ${r.verdict.padEnd(w('verdict'))}  ${r.baseline}`;
-  process.stdout.write(`\nCustodia audit ledger — SQLite (WAL, synchronous=FULL), N = ${fmt(N)}, node ${process.version}\n\n`);
+  process.stdout.write(`\nCustodia audit ledger — SQLite (WAL, synchronous=FULL), N = ${fmt(N)}, node ${process.version}, ledger SHA-256: ${sha256Backend}\n\n`);
   process.stdout.write(`${line(head)}\n${'-'.repeat(line(head).length + 20)}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }

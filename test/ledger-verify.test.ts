@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../src/audit/leaf.js';
 import { encodeLeaf } from '../src/audit/leaf.js';
-import { leafHash } from '../src/audit/merkle.js';
+import { leafHash, MerkleFrontier, STORED_MIN_LEVEL, verifyInclusion } from '../src/audit/merkle.js';
 import { verifyLedger, type LedgerProblem, type VerifyLedgerOptions } from '../src/audit/verify-ledger.js';
 import { dialects, openTestApp, postgresSkipNote, type TestApp, type TestDialect } from './support/app.js';
 
@@ -108,22 +108,22 @@ describe.each(dialects())('ledger verify in ranges (%s)', (dialect) => {
   it('a changed subtree node: that node alone (low and high in the tree)', async () => {
     t = await buildLedger(dialect);
     await raw(t, [
-      ['UPDATE audit_nodes SET hash = ? WHERE level = 1 AND idx = 20', [Buffer.alloc(32, 7)]],
+      ['UPDATE audit_nodes SET hash = ? WHERE level = 4 AND idx = 2', [Buffer.alloc(32, 7)]],
       ['UPDATE audit_nodes SET hash = ? WHERE level = 6 AND idx = 1', [Buffer.alloc(32, 9)]],
     ], ['audit_nodes']);
     const r = await agreedReport(t);
-    expect(where(r.problems)).toEqual(['node_changed @ tree node level 1 index 20', 'node_changed @ tree node level 6 index 1']);
+    expect(where(r.problems)).toEqual(['node_changed @ tree node level 4 index 2', 'node_changed @ tree node level 6 index 1']);
   });
 
   it('deleted subtree nodes: one problem per run of a level; a forged node beyond the tree: that node', async () => {
     t = await buildLedger(dialect);
     await raw(t, [
-      ['DELETE FROM audit_nodes WHERE level = 2 AND idx >= 3 AND idx <= 5', []],
+      ['DELETE FROM audit_nodes WHERE level = 4 AND idx >= 3 AND idx <= 5', []],
       ['DELETE FROM audit_nodes WHERE level = 7 AND idx = 0', []],
       ['INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)', [3, 40, Buffer.alloc(32, 1)]],
     ], ['audit_nodes']);
     const r = await agreedReport(t);
-    expect(where(r.problems)).toEqual(['node_missing @ tree node level 2 index 3..5', 'node_misplaced @ tree node level 3 index 40', 'node_missing @ tree node level 7 index 0']);
+    expect(where(r.problems)).toEqual(['node_misplaced @ tree node level 3 index 40', 'node_missing @ tree node level 4 index 3..5', 'node_missing @ tree node level 7 index 0']);
   });
 
   it('an entry rewritten with a recomputed leaf hash: the lowest node above it, and the heads covering it', async () => {
@@ -133,7 +133,27 @@ describe.each(dialects())('ledger verify in ranges (%s)', (dialect) => {
     await raw(t, [['UPDATE audit_entries SET leaf = ?, leaf_hash = ?, at = ? WHERE seq = ?', [leaf, leafHash(leaf), (JSON.parse(leaf.toString()) as { at: number }).at, seq]]], ['audit_entries']);
     const r = await agreedReport(t);
     const heads = HEAD_SIZES.filter((h) => h >= seq).map((h) => `head_root_mismatch @ tree head size ${h}`);
-    expect(where(r.problems).sort()).toEqual([...heads, 'node_changed @ tree node level 1 index 24', 'state_mismatch @ ledger state'].sort());
+    expect(where(r.problems).sort()).toEqual([...heads, 'node_changed @ tree node level 4 index 3', 'state_mismatch @ ledger state'].sort());
+  });
+
+  it('columns that lie, a leaf that is not JSON, a leaf spelled differently: the same report from SQL-checked and JavaScript-checked ranges', async () => {
+    t = await buildLedger(dialect);
+    const [r60] = await t.app.db.kysely.selectFrom('audit_entries').select(['leaf']).where('seq', '=', 60).execute();
+    const notJson = Buffer.from('{"v":1,"seq":40, this is not JSON');
+    // The same values, spelled as no encoder writes them: seq 60 as 60.0.
+    const respelled = Buffer.from(Buffer.from(r60!.leaf).toString('utf8').replace('"seq":60,', '"seq":60.0,'));
+    expect(respelled.equals(Buffer.from(r60!.leaf))).toBe(false);
+    await raw(t, [
+      ['UPDATE audit_entries SET action = ? WHERE seq = ?', ['test.other', 20]],
+      ['UPDATE audit_entries SET leaf = ?, leaf_hash = ? WHERE seq = ?', [notJson, leafHash(notJson), 40]],
+      ['UPDATE audit_entries SET leaf = ?, leaf_hash = ? WHERE seq = ?', [respelled, leafHash(respelled), 60]],
+    ], ['audit_entries']);
+    const r = await agreedReport(t);
+    const entryProblems = r.problems.filter((p) => p.kind.startsWith('entry_'));
+    expect(where(entryProblems)).toEqual(['entry_index_mismatch @ ledger seq 20', 'entry_changed @ ledger seq 40']);
+    expect(entryProblems[1]!.message).toMatch(/not a well-formed ledger leaf/);
+    // Seq 40 is unsound (its node is not blamed); seq 60 reads as itself, so the node above it is.
+    expect(where(r.problems.filter((p) => p.kind.startsWith('node_')))).toEqual(['node_changed @ tree node level 4 index 3']);
   });
 
   it('deleted entries across a range edge: one missing range; the nodes above them are not blamed', async () => {
@@ -144,15 +164,40 @@ describe.each(dialects())('ledger verify in ranges (%s)', (dialect) => {
     expect(where(r.problems).filter((p) => !p.startsWith('head_root_mismatch') && !p.startsWith('state_mismatch'))).toEqual(['entry_missing @ ledger seq 30..35']);
   });
 
-  it("a site written when level-0 subtrees were stored as nodes: its copies verify, and a changed copy is reported", async () => {
+  it('a site written when subtrees below level 4 were stored as nodes: its copies verify, and a changed copy is reported', async () => {
     t = await buildLedger(dialect);
     const rows = await t.app.db.kysely.selectFrom('audit_entries').select(['seq', 'leaf_hash']).orderBy('seq').execute();
-    await raw(t, rows.map((r) => ['INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)', [0, r.seq - 1, Buffer.from(r.leaf_hash)]] as [string, unknown[]]));
+    // What the ledger used to store: every complete subtree, the leaves (level 0) included.
+    const frontier = MerkleFrontier.empty();
+    const legacy: Array<[string, unknown[]]> = [];
+    for (const r of rows) {
+      for (const n of frontier.append(r.leaf_hash)) {
+        if (n.level < STORED_MIN_LEVEL) legacy.push(['INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)', [n.level, n.index, n.hash]]);
+      }
+    }
+    expect(legacy.length).toBeGreaterThan(SIZE);
+    await raw(t, legacy);
     expect(await agreedReport(t)).toEqual({ entries: SIZE, problems: [] });
-    // Proofs and appends read level 0 from the entries, so the copies change nothing for them.
+    // Proofs and appends recompute low subtrees from the entries, so the copies change nothing for them.
     const p = await t.app.ledger.inclusionProof(77);
     expect(p?.leafHash).toBe(Buffer.from(rows[76]!.leaf_hash).toString('hex'));
-    await raw(t, [['UPDATE audit_nodes SET hash = ? WHERE level = 0 AND idx = 76', [Buffer.alloc(32, 3)]]], ['audit_nodes']);
-    expect(where((await agreedReport(t)).problems)).toEqual(['node_changed @ tree node level 0 index 76']);
+    await raw(t, [
+      ['UPDATE audit_nodes SET hash = ? WHERE level = 0 AND idx = 76', [Buffer.alloc(32, 3)]],
+      ['UPDATE audit_nodes SET hash = ? WHERE level = 2 AND idx = 30', [Buffer.alloc(32, 4)]],
+    ], ['audit_nodes']);
+    expect(where((await agreedReport(t)).problems)).toEqual(['node_changed @ tree node level 0 index 76', 'node_changed @ tree node level 2 index 30']);
+    // An inclusion proof through the changed copies is still right: it never reads them.
+    const proof = await t.app.ledger.inclusionProof(121);
+    const head = await t.app.ledger.latestHead();
+    expect(verifyInclusion(proof!.leafIndex, proof!.treeSize, Buffer.from(proof!.leafHash, 'hex'), proof!.path.map((h) => Buffer.from(h, 'hex')), Buffer.from(head!.root, 'hex'))).toBe(true);
+  });
+
+  it('a new site stores no subtree below level 4', async () => {
+    t = await buildLedger(dialect);
+    const low = await t.app.db.kysely.selectFrom('audit_nodes').select(({ fn }) => fn.countAll<number>().as('n')).where('level', '<', STORED_MIN_LEVEL).executeTakeFirstOrThrow();
+    const high = await t.app.db.kysely.selectFrom('audit_nodes').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(low.n)).toBe(0);
+    // SIZE = 150 entries: 9 complete subtrees of 16, 4 of 32, 2 of 64, 1 of 128.
+    expect(Number(high.n)).toBe(9 + 4 + 2 + 1);
   });
 });

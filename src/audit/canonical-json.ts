@@ -1,31 +1,69 @@
 /**
  * Canonical JSON for ledger leaves: object keys sorted, no whitespace, `undefined` dropped.
  * The same event always encodes to the same bytes, so anyone can rebuild a leaf from its fields.
- * One pass that appends to a single string (no per-level arrays of parts to join).
+ * One pass that appends to a single string (no per-level arrays of parts to join); it runs for
+ * every ledger entry, so the common cases are short-cut: keys already in order are not sorted
+ * again, and the quoted form of a key seen before is looked up, not re-encoded.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonical JSON: non-finite number');
-    if (typeof value === 'bigint') return value.toString();
-    return JSON.stringify(value) ?? 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error('canonical JSON: non-finite number');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? encodeArray(value) : encodeObject(value as Record<string, unknown>);
+    default:
+      // undefined, functions and symbols, as JSON.stringify writes them inside an array.
+      return 'null';
   }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      if (i > 0) out += ',';
-      out += v === undefined ? 'null' : canonicalJson(v);
+}
+
+function encodeArray(value: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (i > 0) out += ',';
+    out += v === undefined ? 'null' : canonicalJson(v);
+  }
+  return `${out}]`;
+}
+
+function encodeObject(obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
     }
-    return `${out}]`;
   }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
   let out = '{';
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
     if (out.length > 1) out += ',';
-    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += quoteKey(k);
+    out += ':';
+    out += canonicalJson(v);
   }
   return `${out}}`;
+}
+
+/** Quoted keys seen so far: ledger details reuse a small set of keys. Bounded, so odd keys cannot grow it. */
+const quoted = new Map<string, string>();
+const QUOTED_MAX = 4096;
+
+function quoteKey(k: string): string {
+  let q = quoted.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quoted.size < QUOTED_MAX) quoted.set(k, q);
+  }
+  return q;
 }

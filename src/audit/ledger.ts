@@ -10,6 +10,7 @@ import {
   inclusionProofRanges,
   leafHash,
   MerkleFrontier,
+  STORED_MIN_LEVEL,
   type SubtreeRef,
 } from './merkle.js';
 import type { AuditRepo, EntryRow, HeadRow, NodeRow } from './repo.js';
@@ -42,7 +43,8 @@ const RECORD_BATCH_MAX = 20_000;
 
 /**
  * The append-only audit ledger: every entry is a leaf of an RFC 6962 Merkle tree whose complete
- * subtrees are stored, so roots and proofs cost O(log n) lookups; tree heads are signed with the
+ * subtrees of 16 leaves and more are stored (smaller ones are recomputed from ≤ 8 leaf hashes read
+ * in one range), so roots and proofs cost O(log n) lookups; tree heads are signed with the
  * site's Ed25519 key. Appends happen inside the caller's transaction (the change and its entry
  * commit together) or, for events without a change of their own, through `record`, which
  * group-commits concurrent events.
@@ -86,8 +88,8 @@ export class AuditLedger {
       const seq = frontier.size + 1;
       const leaf = encodeLeaf(seq, at, event);
       const lh = leafHash(leaf);
-      // Level 0 is the entry's own leaf_hash: only the subtrees it completes above it are stored.
-      for (const n of frontier.append(lh)) if (n.level > 0) nodes.push({ level: n.level, idx: n.index, hash: n.hash });
+      // Lower subtrees are recomputed from ≤ 8 entries' own leaf hashes: only the high ones are stored.
+      for (const n of frontier.append(lh)) if (n.level >= STORED_MIN_LEVEL) nodes.push({ level: n.level, idx: n.index, hash: n.hash });
       entries.push({
         seq,
         at,

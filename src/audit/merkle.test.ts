@@ -15,7 +15,10 @@ import {
   inclusionProofRanges,
   leafHash,
   nodeHash,
+  leafRangesFor,
   rootFromSubtrees,
+  STORED_MIN_LEVEL,
+  subtreeFromLeaves,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';
@@ -535,6 +538,45 @@ describe('properties vs naive RFC 6962 reference', () => {
         for (let w = 1; w <= n; w *= 2) expected += Math.floor(n / w);
         expect(table.size).toBe(expected);
         expect(f.root()).toEqual(t.root());
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a store of only the subtrees of level ≥ STORED_MIN_LEVEL plus the leaf hashes yields every subtree, root and proof', () => {
+    fc.assert(
+      fc.property(leavesArb(1, 300), fc.nat(), (leaves, mSeed) => {
+        const n = leaves.length;
+        const t = new RefTree(leaves);
+        const f = MerkleFrontier.empty();
+        const stored = new Map<string, Buffer>();
+        for (const l of leaves) for (const s of f.append(leafHash(l))) if (s.level >= STORED_MIN_LEVEL) stored.set(`${s.level}/${s.index}`, s.hash);
+        const leafHashes = leaves.map((l) => leafHash(l));
+        // Resolve as the ledger's repo does: the leaf ranges it would read, then recompute.
+        const resolve = (refs: readonly SubtreeRef[]) => {
+          const read = new Map<number, Buffer>();
+          for (const [a, b] of leafRangesFor(refs)) {
+            expect(b - a).toBeLessThanOrEqual(2 ** STORED_MIN_LEVEL);
+            expect(Math.floor(a / 2 ** STORED_MIN_LEVEL)).toBe(Math.floor((b - 1) / 2 ** STORED_MIN_LEVEL));
+            for (let i = a; i < b; i++) read.set(i, leafHashes[i]!);
+          }
+          return (r: SubtreeRef): Buffer => (r.level >= STORED_MIN_LEVEL ? stored.get(`${r.level}/${r.index}`) : subtreeFromLeaves(r, (i) => read.get(i))) as Buffer;
+        };
+        const m = mSeed % n;
+        const refs: SubtreeRef[] = [...decomposeRange(0, n)];
+        for (const [a, b] of inclusionProofRanges(m, n)) refs.push(...decomposeRange(a, b));
+        const get = resolve(refs);
+        expect(hx(rootFromSubtrees(n, get))).toBe(hx(t.root()));
+        expect(hx(inclusionProof(m, n, get))).toBe(hx(t.path(m, n)));
+        // Every complete subtree below the stored level, from its leaves alone.
+        for (let level = 0; level < STORED_MIN_LEVEL; level++) {
+          for (let index = 0; (index + 1) * 2 ** level <= n; index++) {
+            const r = { level, index };
+            expect(hx(resolve([r])(r))).toBe(hx(t.mth(index * 2 ** level, (index + 1) * 2 ** level)));
+          }
+        }
+        // A leaf not read: no hash, never a wrong one.
+        expect(subtreeFromLeaves({ level: 1, index: 0 }, () => undefined)).toBeUndefined();
       }),
       { numRuns: 60 },
     );

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Executor, Trx } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
-import type { SubtreeRef } from './merkle.js';
+import { leafRangesFor, STORED_MIN_LEVEL, subtreeFromLeaves, type SubtreeRef } from './merkle.js';
 import { SqliteLedgerStatements } from './sqlite-ledger.js';
 
 export interface EntryRow {
@@ -116,7 +116,7 @@ export class AuditRepo {
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_entries').values(rows.slice(i, i + 500)).execute();
   }
 
-  /** Complete subtrees of level ≥ 1 (level 0 is each entry's `leaf_hash`). */
+  /** Complete subtrees of level ≥ STORED_MIN_LEVEL (lower ones are recomputed from the entries' leaf hashes). */
   async insertNodes(trx: Trx, rows: NodeRow[]): Promise<void> {
     const fast = this.fast;
     if (fast) return fast.insertNodes(rows);
@@ -124,31 +124,45 @@ export class AuditRepo {
   }
 
   /**
-   * Hashes of the given complete subtrees, keyed `level:index`. Level 0 (a single leaf) is read from
-   * the entry's `leaf_hash`; sites written before that also hold level-0 rows in `audit_nodes`,
-   * which `custodia verify` still checks but nothing reads.
+   * Hashes of the given complete subtrees, keyed `level:index`. Those of level ≥ STORED_MIN_LEVEL
+   * are stored rows; lower ones (level 0 is a single leaf) are recomputed from the entries' own
+   * leaf hashes, at most 16 read per range. Sites written before that also hold lower rows in
+   * `audit_nodes`, which `custodia verify` still checks but nothing reads.
    */
   async subtrees(refs: readonly SubtreeRef[], ex: Executor = this.db.kysely): Promise<Map<string, Uint8Array>> {
-    const fast = this.fast;
-    if (fast && ex.isTransaction) return fast.subtrees(refs);
+    const fast = ex.isTransaction ? this.fast : undefined;
     const out = new Map<string, Uint8Array>();
-    if (refs.length === 0) return out;
+    const leaves = new Map<number, Uint8Array>();
+    for (const [start, end] of leafRangesFor(refs)) {
+      const rows = fast
+        ? fast.leafHashes(start, end)
+        : await ex.selectFrom('audit_entries').select(['seq', 'leaf_hash']).where('seq', '>', start).where('seq', '<=', end).execute();
+      for (const r of rows) leaves.set(r.seq - 1, r.leaf_hash);
+    }
+    const stored: SubtreeRef[] = [];
+    for (const r of refs) {
+      if (r.level >= STORED_MIN_LEVEL) stored.push(r);
+      else {
+        const h = subtreeFromLeaves(r, (i) => leaves.get(i));
+        if (h) out.set(`${r.level}:${r.index}`, h);
+      }
+    }
+    if (stored.length === 0) return out;
+    if (fast) {
+      for (const r of stored) {
+        const h = fast.node(r.level, r.index);
+        if (h) out.set(`${r.level}:${r.index}`, h);
+      }
+      return out;
+    }
     const byLevel = new Map<number, number[]>();
-    for (const r of refs) byLevel.set(r.level, [...(byLevel.get(r.level) ?? []), r.index]);
-    const leaves = byLevel.get(0);
-    byLevel.delete(0);
-    if (leaves) {
-      const rows = await ex.selectFrom('audit_entries').select(['seq', 'leaf_hash']).where('seq', 'in', leaves.map((i) => i + 1)).execute();
-      for (const r of rows) out.set(`0:${r.seq - 1}`, r.leaf_hash);
-    }
-    if (byLevel.size > 0) {
-      const rows = await ex
-        .selectFrom('audit_nodes')
-        .select(['level', 'idx', 'hash'])
-        .where((eb) => eb.or([...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)]))))
-        .execute();
-      for (const r of rows) out.set(`${r.level}:${r.idx}`, r.hash);
-    }
+    for (const r of stored) byLevel.set(r.level, [...(byLevel.get(r.level) ?? []), r.index]);
+    const rows = await ex
+      .selectFrom('audit_nodes')
+      .select(['level', 'idx', 'hash'])
+      .where((eb) => eb.or([...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)]))))
+      .execute();
+    for (const r of rows) out.set(`${r.level}:${r.idx}`, r.hash);
     return out;
   }
 
@@ -178,23 +192,19 @@ export class AuditRepo {
 
   /**
    * For verify: stored nodes that are no complete subtree of a tree of `treeSize` leaves (beyond its
-   * right edge): one index range per level, so this reads only them.
+   * right edge): one index range per level, each read on its own (an OR of them all made SQLite
+   * scan the whole table), so this reads only them.
    */
   async nodesOutside(treeSize: number): Promise<Array<{ level: number; idx: number }>> {
-    return this.db.kysely
-      .selectFrom('audit_nodes')
-      .select(['level', 'idx'])
-      .where((eb) =>
-        eb.or([
-          eb('level', '<', 0),
-          eb('level', '>', 62),
-          ...Array.from({ length: 63 }, (_, level) => eb.and([eb('level', '=', level), eb('idx', '>=', Math.floor(treeSize / 2 ** level))])),
-        ]),
-      )
-      .orderBy('level')
-      .orderBy('idx')
-      .limit(10_000)
+    const LIMIT = 10_000;
+    const q = () => this.db.kysely.selectFrom('audit_nodes').select(['level', 'idx']).orderBy('level').orderBy('idx').limit(LIMIT);
+    const out = await q()
+      .where((eb) => eb.or([eb('level', '<', 0), eb('level', '>', 62)]))
       .execute();
+    for (let level = 0; level <= 62 && out.length < LIMIT; level++) {
+      out.push(...(await q().where('level', '=', level).where('idx', '>=', Math.floor(treeSize / 2 ** level)).execute()));
+    }
+    return out.sort((a, b) => a.level - b.level || a.idx - b.idx).slice(0, LIMIT);
   }
 
   /** The SQLite file, when the site is one verify's worker threads can open (not PostgreSQL, not in memory). */

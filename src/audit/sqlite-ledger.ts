@@ -1,5 +1,4 @@
 import type SqliteDatabase from 'better-sqlite3';
-import type { SubtreeRef } from './merkle.js';
 import type { EntryRow, NodeRow } from './repo.js';
 
 /**
@@ -15,7 +14,7 @@ export class SqliteLedgerStatements {
   private readonly insertEntry: SqliteDatabase.Statement<[number, number, string | null, string, string | null, string | null, Uint8Array, Uint8Array]>;
   private readonly insertNode: SqliteDatabase.Statement<[number, number, Uint8Array]>;
   private readonly selectNode: SqliteDatabase.Statement<[number, number], { hash: Buffer }>;
-  private readonly selectLeafHash: SqliteDatabase.Statement<[number], { leaf_hash: Buffer }>;
+  private readonly selectLeafHashes: SqliteDatabase.Statement<[number, number], { seq: number; leaf_hash: Buffer }>;
 
   constructor(sqlite: SqliteDatabase.Database) {
     this.selectState = sqlite.prepare('select size, root from audit_state where id = 1');
@@ -23,7 +22,7 @@ export class SqliteLedgerStatements {
     this.insertEntry = sqlite.prepare('insert into audit_entries (seq, at, actor_id, action, subject_type, subject_id, leaf, leaf_hash) values (?, ?, ?, ?, ?, ?, ?, ?)');
     this.insertNode = sqlite.prepare('insert into audit_nodes (level, idx, hash) values (?, ?, ?)');
     this.selectNode = sqlite.prepare('select hash from audit_nodes where level = ? and idx = ?');
-    this.selectLeafHash = sqlite.prepare('select leaf_hash from audit_entries where seq = ?');
+    this.selectLeafHashes = sqlite.prepare('select seq, leaf_hash from audit_entries where seq > ? and seq <= ?');
   }
 
   readState(): { size: number; root: Uint8Array } | undefined {
@@ -42,13 +41,13 @@ export class SqliteLedgerStatements {
     for (const r of rows) this.insertNode.run(r.level, r.idx, r.hash);
   }
 
-  /** Hashes of complete subtrees, keyed `level:index`; level 0 is the entry's leaf hash. */
-  subtrees(refs: readonly SubtreeRef[]): Map<string, Uint8Array> {
-    const out = new Map<string, Uint8Array>();
-    for (const r of refs) {
-      const row = r.level === 0 ? this.selectLeafHash.get(r.index + 1)?.leaf_hash : this.selectNode.get(r.level, r.index)?.hash;
-      if (row) out.set(`${r.level}:${r.index}`, row);
-    }
-    return out;
+  /** Leaf hashes of leaves [start, end) (entries start < seq ≤ end). */
+  leafHashes(start: number, end: number): Array<{ seq: number; leaf_hash: Uint8Array }> {
+    return this.selectLeafHashes.all(start, end);
+  }
+
+  /** A stored subtree hash. */
+  node(level: number, idx: number): Uint8Array | undefined {
+    return this.selectNode.get(level, idx)?.hash;
   }
 }

@@ -6,7 +6,8 @@
  * come from whoever read them.
  */
 import { readLeafIndex } from './leaf.js';
-import { HASH_SIZE, leafHash, nodeHash } from './merkle.js';
+import { HASH_SIZE, leafHash, nodeHash, STORED_MIN_LEVEL } from './merkle.js';
+import { sha256Many } from './sha256.js';
 
 /** One stored ledger row as verify reads it. */
 export interface EntryScanRow {
@@ -60,12 +61,14 @@ export interface ChunkResult {
   topOk: boolean;
 }
 
+const LEAF_CHANGED = 'leaf bytes do not match the stored leaf hash: the entry was changed';
+
 /** Stand-in leaf hash of a missing entry: the tree cannot be recomputed through it (heads covering it fail). */
 const MISSING = Buffer.alloc(HASH_SIZE);
 
 /**
  * Rebuilds complete subtrees block by block, left to right, checking each one it completes
- * against the stored node (level ≥ 1). A mismatch is reported only at the lowest node that does
+ * against the stored node (level ≥ STORED_MIN_LEVEL, and any lower one an older site stored). A mismatch is reported only at the lowest node that does
  * not match while both its children do: one changed leaf or node is reported once, where it is,
  * not along its whole path to the root. `ok` of a block says its stored copy (the leaf's stored
  * leaf_hash at the bottom) matches the recomputation.
@@ -104,8 +107,10 @@ export class SubtreeBuilder {
       const s = this.stored(level, idx);
       let nodeOk = true;
       if (!s) {
-        this.problem('node_missing', level, idx);
-        nodeOk = false;
+        if (level >= STORED_MIN_LEVEL) {
+          this.problem('node_missing', level, idx);
+          nodeOk = false;
+        } else nodeOk = left.ok && good; // not stored (only older sites hold low levels): as sound as what it is built of
       } else if (!computed.equals(s)) {
         if (left.ok && good) this.problem('node_changed', level, idx);
         nodeOk = false;
@@ -175,6 +180,20 @@ export class ChunkVerifier {
     }
   }
 
+  /**
+   * Feeds the next row whose indexed columns and seq the reader has already found equal to its
+   * leaf's (`CheckedScanRow`), with its leaf hash as recomputed (`verifyChunk` hashes a page at
+   * once): only the comparison with the stored hash is left.
+   */
+  checkedRow(seq: number, lh: Buffer, hashThenLeaf: Uint8Array): void {
+    if (seq > this.next) this.gap(seq - 1);
+    const sound = lh.compare(hashThenLeaf, 0, HASH_SIZE) === 0;
+    if (!sound) this.problems.push({ kind: 'entry_changed', location: `ledger seq ${seq}`, message: LEAF_CHANGED });
+    this.legacyCopy(seq, lh, sound);
+    this.entries += 1;
+    this.leaf(lh, sound, seq);
+  }
+
   finish(): ChunkResult {
     if (this.next <= this.task.end) this.gap(this.task.end);
     return {
@@ -202,7 +221,7 @@ export class ChunkVerifier {
     const leafOk = lh.equals(row.leaf_hash);
     // The entry is sound where it stands: then a subtree node above it that disagrees is the one to blame.
     let sound = leafOk;
-    if (!leafOk) this.problems.push({ kind: 'entry_changed', location: at, message: 'leaf bytes do not match the stored leaf hash: the entry was changed' });
+    if (!leafOk) this.problems.push({ kind: 'entry_changed', location: at, message: LEAF_CHANGED });
     try {
       const leaf = readLeafIndex(row.leaf);
       if (leaf.seq !== seq) {
@@ -216,11 +235,15 @@ export class ChunkVerifier {
       sound = false;
       this.problems.push({ kind: 'entry_changed', location: at, message: 'leaf bytes are not a well-formed ledger leaf' });
     }
-    // Sites written before level 0 was read from the entries hold a copy of each leaf hash as a node.
-    const copy = this.nodes.get(0, seq - 1);
-    if (copy && sound && !lh.equals(copy)) this.nodeProblem('node_changed', 0, seq - 1);
+    this.legacyCopy(seq, lh, sound);
     this.entries += 1;
     this.leaf(lh, sound, seq);
+  }
+
+  /** Sites written before level 0 was read from the entries hold a copy of each leaf hash as a node. */
+  private legacyCopy(seq: number, lh: Uint8Array, sound: boolean): void {
+    const copy = this.nodes.get(0, seq - 1);
+    if (copy && sound && !Buffer.from(copy).equals(lh)) this.nodeProblem('node_changed', 0, seq - 1);
   }
 
   private leaf(hash: Uint8Array, ok: boolean, seq: number): void {
@@ -259,10 +282,24 @@ export function nodeLocation(level: number, first: number, last: number): string
   return `tree node level ${level} index ${first === last ? first : `${first}..${last}`}`;
 }
 
+/**
+ * A row as a SQLite reader returns it when its SQL compared the leaf's seq and indexed fields with
+ * the row's columns: [seq, leaf_hash ‖ 0x00 ‖ leaf, 1 when the fields all match and the stored
+ * hash is 32 bytes]. A row without that 1 is read again whole (`entries`) and checked field by
+ * field here, which also says what differs.
+ */
+export type CheckedScanRow = readonly [seq: number, hashThenLeaf: Uint8Array, columnsMatch: number | null];
+
 /** Where a range's rows come from: the repo (any dialect) or a worker's own SQLite connection. */
 export interface ChunkReader {
   /** Rows with afterSeq < seq ≤ upToSeq, ascending, at most `limit`. */
   entries(afterSeq: number, upToSeq: number, limit: number): readonly EntryScanRow[] | Promise<readonly EntryScanRow[]>;
+  /**
+   * The same rows with their columns compared with the leaf by the database, when it can
+   * (`CheckedScanRow`); undefined when it cannot for this page (a leaf that is not JSON), so
+   * `entries` is used.
+   */
+  checked?(afterSeq: number, upToSeq: number, limit: number): readonly CheckedScanRow[] | undefined;
   /** Stored nodes of `level` with fromIdx ≤ idx < toIdx. */
   nodes(level: number, fromIdx: number, toIdx: number): readonly StoredNode[] | Promise<readonly StoredNode[]>;
 }
@@ -279,11 +316,28 @@ export async function verifyChunk(task: ChunkTask, reader: ChunkReader): Promise
   const v = new ChunkVerifier(task, nodes);
   let after = task.start;
   for (;;) {
-    const page = await reader.entries(after, task.end, PAGE);
-    if (page.length === 0) break;
-    v.rows(page);
-    after = page[page.length - 1]!.seq;
-    if (page.length < PAGE) break;
+    const checked = reader.checked?.(after, task.end, PAGE);
+    let count: number;
+    if (checked) {
+      // Leaf hashes of the page in one call: SHA-256 of each 0x00 ‖ leaf after the stored hash.
+      const hashes = sha256Many(
+        checked.map((r) => r[1]),
+        HASH_SIZE,
+      );
+      for (let i = 0; i < checked.length; i++) {
+        const [seq, hashThenLeaf, match] = checked[i]!;
+        if (match === 1) v.checkedRow(seq, hashes.subarray(HASH_SIZE * i, HASH_SIZE * (i + 1)), hashThenLeaf);
+        else v.rows(await reader.entries(seq - 1, seq, 1));
+      }
+      count = checked.length;
+      if (count > 0) after = checked[count - 1]![0];
+    } else {
+      const page = await reader.entries(after, task.end, PAGE);
+      v.rows(page);
+      count = page.length;
+      if (count > 0) after = page[count - 1]!.seq;
+    }
+    if (count < PAGE) break;
   }
   return v.finish();
 }

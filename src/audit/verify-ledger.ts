@@ -39,16 +39,21 @@ export interface VerifyLedgerOptions {
    * on this thread). Default: one per core when the ledger spans at least two ranges.
    */
   workers?: number;
-  /** log2 of the entries per range (default 16: 65,536). */
+  /** log2 of the entries per range (default 14: 16,384). */
   chunkLevel?: number;
 }
 
-const DEFAULT_CHUNK_LEVEL = 16;
+/**
+ * 16,384 entries per range: small enough that the threads finish together (the last, partial
+ * range leaves one thread idle for at most one range: 65,536 cost ~0.3 s at 1M entries), large
+ * enough that the per-range reads of stored nodes and the message round trip do not show.
+ */
+const DEFAULT_CHUNK_LEVEL = 14;
 
 /**
  * Re-hashes every ledger entry from its stored leaf bytes, rebuilds the Merkle tree, checks every
  * stored subtree node against it, and checks every signed tree head's root and signature. Reports
- * each problem by location. The tree is checked in aligned ranges of 2^16 entries, on worker
+ * each problem by location. The tree is checked in aligned ranges of 2^14 entries, on worker
  * threads when the site is a SQLite file; ranges combine into the roots the heads signed.
  */
 export async function verifyLedger(repo: AuditRepo, onProgress?: (entriesDone: number) => void, opts: VerifyLedgerOptions = {}): Promise<LedgerReport> {

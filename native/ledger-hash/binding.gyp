@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "ledger_hash",
+      "sources": ["ledger_hash.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    }
+  ]
+}
