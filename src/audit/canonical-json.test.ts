@@ -25,6 +25,8 @@ const value = fc.letrec((tie) => ({
     fc.boolean(),
     fc.string(),
     fc.string({ unit: 'binary' }),
+    // Any UTF-16 code unit: lone surrogates, control characters, quotes and backslashes.
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
     fc.integer(),
     fc.double({ noNaN: true, noDefaultInfinity: true }),
     fc.bigInt(),
@@ -48,5 +50,10 @@ describe('canonical JSON', () => {
     expect(canonicalJson(v)).toBe('{"B":2,"__proto__":{"x":[1,null]},"a":{"z":true,"é":"\\u0000"},"b":1}');
     expect(canonicalJson({ a: undefined, b: [undefined, () => 1], c: 1n })).toBe('{"b":[null,null],"c":1}');
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(/non-finite/);
+    // Strings and numbers exactly as JSON.stringify writes them, escapes included.
+    for (const v of ['', 'plain', 'a"b', 'a\\b', '\u0000\u001f\u007f', '\ud800', 'x\udfffy', '\ud83d\ude00', '\u2028', 'é中', -0, 1e21, 5e-7, 0.1, -1.5]) {
+      expect(canonicalJson(v)).toBe(JSON.stringify(v));
+      expect(canonicalJson({ [String(v)]: v })).toBe(JSON.stringify({ [String(v)]: v }));
+    }
   });
 });

@@ -8,10 +8,11 @@
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       if (!Number.isFinite(value)) throw new Error('canonical JSON: non-finite number');
-      return JSON.stringify(value);
+      // What JSON.stringify writes for a finite number (-0 included), without its generic path.
+      return String(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
@@ -37,12 +38,8 @@ function encodeArray(value: readonly unknown[]): string {
 
 function encodeObject(obj: Record<string, unknown>): string {
   const keys = Object.keys(obj);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
-      break;
-    }
-  }
+  if (keys.length <= 16) insertionSort(keys);
+  else keys.sort();
   let out = '{';
   for (const k of keys) {
     const v = obj[k];
@@ -55,6 +52,30 @@ function encodeObject(obj: Record<string, unknown>): string {
   return `${out}}`;
 }
 
+/**
+ * Sorts a short list in place by UTF-16 code units, as `Array.prototype.sort` does: for the few
+ * keys of a ledger object, already in order or nearly, cheaper than the general sort.
+ */
+function insertionSort(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+}
+
+/** Characters JSON.stringify writes as they are: not `"`, `\\`, a control character or a surrogate (lone ones are escaped). */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** JSON.stringify of a string: the same bytes, without its generic path for the common plain string. */
+function quote(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
 /** Quoted keys seen so far: ledger details reuse a small set of keys. Bounded, so odd keys cannot grow it. */
 const quoted = new Map<string, string>();
 const QUOTED_MAX = 4096;
@@ -62,7 +83,7 @@ const QUOTED_MAX = 4096;
 function quoteKey(k: string): string {
   let q = quoted.get(k);
   if (q === undefined) {
-    q = JSON.stringify(k);
+    q = quote(k);
     if (quoted.size < QUOTED_MAX) quoted.set(k, q);
   }
   return q;

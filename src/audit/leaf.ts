@@ -33,7 +33,7 @@ export function encodeLeaf(seq: number, at: number, event: AuditEvent): Buffer {
   // bytes as canonicalJson(leaf) without sorting them or building the leaf object on every append.
   // (An undefined actor or action would drop its key: that rare shape goes the general way.)
   if (event.actor !== undefined && event.action !== undefined) {
-    const json = `{"action":${canonicalJson(event.action)},"actor":${canonicalJson(event.actor)},"at":${canonicalJson(at)},"details":${canonicalJson(event.details ?? {})},"ip":${canonicalJson(event.ip ?? null)},"reason":${canonicalJson(event.reason ?? null)},"seq":${canonicalJson(seq)},"subject":${canonicalJson(event.subject ?? null)},"v":${LEAF_VERSION}}`;
+    const json = `{"action":${canonicalJson(event.action)},"actor":${pair(event.actor, 'id', 'name')},"at":${canonicalJson(at)},"details":${canonicalJson(event.details ?? {})},"ip":${canonicalJson(event.ip ?? null)},"reason":${canonicalJson(event.reason ?? null)},"seq":${canonicalJson(seq)},"subject":${pair(event.subject ?? null, 'id', 'type')},"v":${LEAF_VERSION}}`;
     return Buffer.from(json, 'utf8');
   }
   const leaf: Leaf = {
@@ -48,6 +48,22 @@ export function encodeLeaf(seq: number, at: number, event: AuditEvent): Buffer {
     details: event.details ?? {},
   };
   return Buffer.from(canonicalJson(leaf), 'utf8');
+}
+
+/**
+ * Canonical JSON of the actor or subject: for the usual shape (exactly the two keys a < b, both
+ * strings) written directly, the same bytes as canonicalJson; anything else goes the general way.
+ */
+function pair(value: object | null, a: string, b: string): string {
+  if (value !== null) {
+    const o = value as Record<string, unknown>;
+    const va = o[a];
+    const vb = o[b];
+    if (typeof va === 'string' && typeof vb === 'string' && Object.keys(o).length === 2 && Object.hasOwn(o, a) && Object.hasOwn(o, b)) {
+      return `{"${a}":${canonicalJson(va)},"${b}":${canonicalJson(vb)}}`;
+    }
+  }
+  return canonicalJson(value);
 }
 
 /** The fields of a leaf that the ledger's index columns repeat. */
