@@ -413,6 +413,34 @@ describe.each(dialects())('audit ledger on %s', (dialect) => {
       expect(await app.ledger.inclusionProof(1.5)).toBeUndefined();
     });
 
+    it.runIf(dialect === 'sqlite')('a proof is served while a unit of work holds the site connection, and does not see its uncommitted entries', async () => {
+      const { app } = t;
+      const head = (await app.ledger.latestHead())!;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let appended!: () => void;
+      const inside = new Promise<void>((r) => (appended = r));
+      const unit = app.db.transact(async (trx) => {
+        await app.ledger.appendMany(trx, [{ actor: null, action: 'test.uncommitted', subject: null, details: {} }]);
+        appended();
+        await gate;
+        throw new Error('rolled back');
+      });
+      try {
+        await inside;
+        // Proofs read through the read-only connection: they neither wait for the open unit (this
+        // would hang) nor see its entry.
+        const p = (await app.ledger.inclusionProof(head.size, head.size))!;
+        expect(verifyInclusion(p.leafIndex, p.treeSize, hexBuf(p.leafHash), p.path.map(hexBuf), hexBuf(head.root))).toBe(true);
+        // The unit's entry is not there for it: a tree that would hold it cannot be proven.
+        await expect(app.ledger.inclusionProof(head.size + 1, head.size + 1)).rejects.toThrow(/missing/);
+      } finally {
+        release();
+        await expect(unit).rejects.toThrow('rolled back');
+      }
+      expect((await app.ledger.state()).size).toBe(head.size);
+    });
+
     it('consistency proofs between many pairs of sizes verify, and match the independently recomputed roots', async () => {
       const { app } = t;
       const size = (await app.ledger.state()).size;

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Executor, Trx } from '../platform/db/database.js';
 import type { DB } from '../platform/db/schema.js';
 import { leafRangesFor, STORED_MIN_LEVEL, subtreeFromLeaves, type SubtreeRef } from './merkle.js';
-import { SqliteLedgerStatements } from './sqlite-ledger.js';
+import { SqliteLedgerStatements, SqliteSubtreeReads } from './sqlite-ledger.js';
 
 export interface EntryRow {
   seq: number;
@@ -74,6 +74,7 @@ export interface HeadRow {
  */
 export class AuditRepo {
   #sqliteStatements: SqliteLedgerStatements | undefined;
+  #sqliteReads: SqliteSubtreeReads | undefined;
 
   constructor(private readonly db: Database) {}
 
@@ -82,6 +83,14 @@ export class AuditRepo {
     if (!this.db.sqlite) return undefined;
     this.#sqliteStatements ??= new SqliteLedgerStatements(this.db.sqlite);
     return this.#sqliteStatements;
+  }
+
+  /** Subtree reads prepared on the site's read-only SQLite connection, for proofs outside a unit of work. */
+  private get reads(): SqliteSubtreeReads | undefined {
+    if (this.#sqliteReads) return this.#sqliteReads;
+    const reader = this.db.sqliteReader();
+    if (reader) this.#sqliteReads = new SqliteSubtreeReads(reader);
+    return this.#sqliteReads;
   }
 
   /** The current tree size and root, locked for the rest of the transaction on PostgreSQL. */
@@ -130,7 +139,10 @@ export class AuditRepo {
    * `audit_nodes`, which `custodia verify` still checks but nothing reads.
    */
   async subtrees(refs: readonly SubtreeRef[], ex: Executor = this.db.kysely): Promise<Map<string, Uint8Array>> {
-    const fast = ex.isTransaction ? this.fast : undefined;
+    // Inside a unit of work: its own connection (it may read what the unit wrote). Outside one:
+    // the read-only connection, which never waits for a unit and reads only committed rows — all
+    // a proof needs, since stored subtrees and entries never change once committed.
+    const fast = ex.isTransaction ? this.fast : ex === this.db.kysely ? this.reads : undefined;
     const out = new Map<string, Uint8Array>();
     const leaves = new Map<number, Uint8Array>();
     for (const [start, end] of leafRangesFor(refs)) {

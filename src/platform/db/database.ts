@@ -29,6 +29,7 @@ export class Database {
   private queue: Array<{ work: (trx: Trx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
   private afterCommitHooks = new WeakMap<Trx, Array<() => void>>();
+  #reader: SqliteDatabase.Database | undefined;
 
   constructor(
     readonly kysely: Kysely<DB>,
@@ -41,6 +42,21 @@ export class Database {
      */
     readonly sqlite?: SqliteDatabase.Database,
   ) {}
+
+  /**
+   * A second, read-only connection to the SQLite file (undefined in memory and on PostgreSQL),
+   * opened on first use, for statements prepared once that read outside a unit of work: it sees
+   * the last commit, never a unit's writes in progress, and does not wait for the unit to end.
+   * For rows that never change once committed (the ledger's), whatever it reads is current.
+   */
+  sqliteReader(): SqliteDatabase.Database | undefined {
+    if (!this.sqlite || this.location === ':memory:') return undefined;
+    if (!this.#reader) {
+      this.#reader = new SqliteDatabase(this.location, { readonly: true, fileMustExist: true });
+      this.#reader.pragma('busy_timeout = 10000');
+    }
+    return this.#reader;
+  }
 
   /** Runs `work` atomically. Resolves after the commit is durable. */
   transact<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -113,6 +129,8 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    this.#reader?.close();
+    this.#reader = undefined;
     await this.kysely.destroy();
   }
 }
@@ -160,5 +178,6 @@ export function openDatabase(url: string): Database {
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');
   db.defaultSafeIntegers(false);
-  return new Database(new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: db }) }), 'sqlite', file, db);
+  // The absolute path: second connections (the read-only one, verify's workers) open the same file whatever the working folder is by then.
+  return new Database(new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: db }) }), 'sqlite', file === ':memory:' ? file : path.resolve(file), db);
 }
