@@ -33,6 +33,8 @@ export async function serveCommand(app: App): Promise<number> {
   if (swept.length > 0) log.info({ files: swept.length }, 'removed partial copies left by interrupted imports');
   if (app.siteKeyCreated) log.info({ keyDir: `${config.dataDir}/keys` }, 'created the site signing key (Ed25519): back it up with the data folder');
   await app.ledger.signHead();
+  // Commits append to the WAL; copying it back into the database file happens on a worker thread.
+  app.db.startBackgroundCheckpoints((message) => log.error({ err: message }, 'WAL checkpoint failed'));
   const server = await buildServer(app);
   if (config.runJobs) app.jobs.start(config.jobPollMs);
   const signer = setInterval(() => {

@@ -14,6 +14,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { WalCheckpointer } from './checkpointer.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,6 +31,7 @@ export class Database {
   private flushing = false;
   private afterCommitHooks = new WeakMap<Trx, Array<() => void>>();
   #reader: SqliteDatabase.Database | undefined;
+  #checkpointer: WalCheckpointer | undefined;
 
   constructor(
     readonly kysely: Kysely<DB>,
@@ -56,6 +58,15 @@ export class Database {
       this.#reader.pragma('busy_timeout = 10000');
     }
     return this.#reader;
+  }
+
+  /**
+   * Runs SQLite's WAL checkpoints on a worker thread instead of in the commits (`WalCheckpointer`):
+   * for the long-running server. No-op in memory, on PostgreSQL, or when already running.
+   */
+  startBackgroundCheckpoints(onError: (message: string) => void, intervalMs?: number): void {
+    if (!this.sqlite || this.location === ':memory:' || this.#checkpointer) return;
+    this.#checkpointer = WalCheckpointer.start(this.location, this.sqlite, onError, intervalMs);
   }
 
   /** Runs `work` atomically. Resolves after the commit is durable. */
@@ -129,6 +140,8 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
+    this.#checkpointer = undefined;
     this.#reader?.close();
     this.#reader = undefined;
     await this.kysely.destroy();
