@@ -68,9 +68,9 @@ const MISSING = Buffer.alloc(HASH_SIZE);
 
 /**
  * Rebuilds complete subtrees block by block, left to right, checking each one it completes
- * against the stored node (level ≥ STORED_MIN_LEVEL, and any lower one an older site stored). A mismatch is reported only at the lowest node that does
- * not match while both its children do: one changed leaf or node is reported once, where it is,
- * not along its whole path to the root. `ok` of a block says its stored copy (the leaf's stored
+ * against the stored node (level ≥ STORED_MIN_LEVEL, and any lower one an older site stored). A
+ * mismatch is reported only at the lowest node that does not match while both its children do:
+ * one changed leaf or node is reported once, where it is, not along its whole path to the root. `ok` of a block says its stored copy (the leaf's stored
  * leaf_hash at the bottom) matches the recomputation.
  */
 export class SubtreeBuilder {
